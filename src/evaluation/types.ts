@@ -1,0 +1,53 @@
+/*
+ * Findings: the verdict on one requirement item for one user. Plain data, rendered as a table,
+ * JSON, JUnit or Markdown.
+ */
+
+export type FindingStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
+
+export type FindingKind =
+  | 'org'
+  | 'license'
+  | 'permissionSetLicense'
+  | 'permissionSet'
+  | 'userStatus'
+  | 'systemPermission'
+  | 'forbiddenPermission'
+  | 'overGrant'
+  | 'object'
+  | 'visibility'
+  | 'field'
+  | 'oauth';
+
+export type GrantSource = {
+  kind: 'Profile' | 'PermissionSet' | 'PermissionSetGroup' | 'Org';
+  name: string;
+  /** For a group: the member set that carries it; for implied access: what implies it */
+  via?: string;
+};
+
+export type Finding = {
+  kind: FindingKind;
+  /** Human-readable requirement, e.g. `Contact: read`, `Contact.Email: read`, `ApiEnabled` */
+  requirement: string;
+  /** Manifest path of the requirement, e.g. `objects.Contact.access[0]` */
+  path: string;
+  status: FindingStatus;
+  /** What grants it (empty when nothing does) */
+  grantedBy: GrantSource[];
+  /** For anyOf: the member that is granted (or the suggested one) */
+  chosen?: string;
+  message: string;
+  /** A concrete fix when status is fail / warn / error */
+  fix?: string;
+  feature?: string;
+};
+
+export type UserVerdict = {
+  username: string;
+  id: string;
+  passed: boolean;
+  findings: Finding[];
+};
+
+export type Summary = { passed: number; failed: number; warnings: number; skipped: number; errors: number };
