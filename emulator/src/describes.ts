@@ -1,0 +1,370 @@
+/*
+ * Object describes: the real fixtures in ../shared/fixtures/salesforce/describe/ adjusted by the
+ * org state (person accounts, extra objects/fields, absent ones), plus synthesized describes of the
+ * setup objects the emulator serves (PermissionSet with one Permissions<Name> field per system
+ * permission this org has, …).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { OrgState } from './orgState.js';
+import { SETUP_TABLES, type ApiSurface, type ColumnType, type SetupTableSchema } from './schema.js';
+
+export type DescribeField = {
+  name: string;
+  type: string;
+  label: string;
+  nillable: boolean;
+  createable: boolean;
+  updateable: boolean;
+  permissionable: boolean;
+  custom: boolean;
+  referenceTo: string[] | null;
+  relationshipName: string | null;
+  [key: string]: unknown;
+};
+
+export type SObjectDescribe = {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string | null;
+  custom: boolean;
+  queryable: boolean;
+  createable: boolean;
+  updateable: boolean;
+  deletable: boolean;
+  fields: DescribeField[];
+  urls: Record<string, string>;
+  [key: string]: unknown;
+};
+
+export type DescribeCatalog = {
+  /** case-insensitive look-up of any object (data or setup) */
+  get(name: string): SObjectDescribe | undefined;
+  /** the objects of the org's data model (fixtures + extra − absent), canonical names */
+  dataObjectNames(): string[];
+  /** every object name (data and setup) */
+  allNames(): string[];
+  /** which API serves the object */
+  api(name: string): ApiSurface;
+  /** system permission names that exist in this org */
+  availablePermissions: Set<string>;
+  /** a field of an object, case-insensitive */
+  field(objectName: string, fieldName: string): DescribeField | undefined;
+};
+
+export const FIXTURE_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Event', 'Task', 'User'] as const;
+export const API_VERSION = '62.0';
+
+/** The repository root (two levels above emulator/src or emulator/lib). */
+export const repoRoot = (): string => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where the shared Salesforce fixtures live (env SF_INTEGRATION_ACCESS_FIXTURES overrides). */
+export const fixturesDir = (): string =>
+  process.env.SF_INTEGRATION_ACCESS_FIXTURES ?? path.resolve(repoRoot(), '..', 'shared', 'fixtures', 'salesforce');
+
+const fixtureCache = new Map<string, unknown>();
+const cached = <T>(key: string, load: () => T): T => {
+  const dir = fixturesDir();
+  const k = `${dir}\u0000${key}`;
+  if (!fixtureCache.has(k)) fixtureCache.set(k, load());
+  return fixtureCache.get(k) as T;
+};
+
+const loadFixtureDescribe = (name: string): SObjectDescribe =>
+  cached(`describe:${name}`, () => JSON.parse(readFileSync(path.join(fixturesDir(), 'describe', `${name}.json`), 'utf8')) as SObjectDescribe);
+
+/** Every system permission name known to the API version of the fixtures (user-permissions.txt). */
+export const allUserPermissions = (): string[] =>
+  cached('perms', () =>
+    readFileSync(path.join(fixturesDir(), 'user-permissions.txt'), 'utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0)
+  );
+
+/** Permission name -> label admins see (for the names that have one). */
+export const userPermissionLabels = (): Map<string, string> =>
+  cached('labels', () => {
+    const map = new Map<string, string>();
+    const lines = readFileSync(path.join(fixturesDir(), 'user-permission-labels.tsv'), 'utf8').split(/\r?\n/);
+    for (const line of lines.slice(1)) {
+      const [name, label] = line.split('\t');
+      if (name && label) map.set(name, label);
+    }
+    return map;
+  });
+
+/** System permissions that exist in an org with this state. */
+export const availablePermissionsFor = (state: OrgState): Set<string> => {
+  const absent = new Set(state.absentPermissions ?? []);
+  const out = new Set<string>();
+  for (const p of allUserPermissions()) {
+    if (absent.has(p)) continue;
+    if (p === 'UseAnyApiClient' && state.apiAccessControl !== true) continue;
+    out.add(p);
+  }
+  return out;
+};
+
+const SOAP_TYPE: Record<string, string> = {
+  id: 'tns:ID',
+  reference: 'tns:ID',
+  boolean: 'xsd:boolean',
+  int: 'xsd:int',
+  double: 'xsd:double',
+  currency: 'xsd:double',
+  percent: 'xsd:double',
+  datetime: 'xsd:dateTime',
+  date: 'xsd:date',
+  time: 'xsd:time',
+  address: 'urn:address',
+  location: 'urn:location',
+  base64: 'xsd:base64Binary',
+  anyType: 'xsd:anyType',
+};
+
+export type FieldSpec = {
+  name: string;
+  type?: string;
+  label?: string;
+  nillable?: boolean;
+  createable?: boolean;
+  updateable?: boolean;
+  permissionable?: boolean;
+  custom?: boolean;
+  referenceTo?: string[] | null;
+  relationshipName?: string | null;
+};
+
+const labelFromName = (name: string): string =>
+  name
+    .replace(/__c$/, '')
+    .replace(/_/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim();
+
+/** A describe field with the same keys as the real fixtures. */
+export const makeField = (spec: FieldSpec): DescribeField => {
+  const template = loadFixtureDescribe('Account').fields[0];
+  const type = spec.type ?? 'string';
+  const isText = ['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'combobox', 'encryptedstring'].includes(type);
+  const length = type === 'id' || type === 'reference' ? 18 : isText ? (type === 'textarea' ? 32000 : 255) : 0;
+  const field: DescribeField = {
+    ...template,
+    aggregatable: type !== 'textarea',
+    byteLength: length * 3,
+    calculated: false,
+    createable: spec.createable ?? type !== 'id',
+    custom: spec.custom ?? spec.name.endsWith('__c'),
+    defaultedOnCreate: type === 'boolean' || type === 'id',
+    filterable: type !== 'textarea',
+    groupable: type !== 'textarea' && type !== 'double',
+    idLookup: type === 'id',
+    label: spec.label ?? (type === 'id' ? 'Record ID' : labelFromName(spec.name)),
+    length,
+    name: spec.name,
+    nameField: spec.name === 'Name',
+    nillable: spec.nillable ?? (type !== 'id' && type !== 'boolean'),
+    permissionable: spec.permissionable ?? false,
+    picklistValues: [],
+    referenceTo: spec.referenceTo ?? (type === 'reference' ? [] : []),
+    relationshipName: spec.relationshipName ?? null,
+    soapType: SOAP_TYPE[type] ?? 'xsd:string',
+    sortable: type !== 'textarea',
+    type,
+    unique: false,
+    updateable: spec.updateable ?? (type !== 'id'),
+  };
+  return field;
+};
+
+const describeUrls = (name: string, tooling = false): Record<string, string> => {
+  const base = `/services/data/v${API_VERSION}/${tooling ? 'tooling/' : ''}sobjects/${name}`;
+  return { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` };
+};
+
+/** A minimal describe for an object that has no fixture (an `objects.extra` entry without `field`). */
+const minimalObject = (name: string, label?: string): SObjectDescribe => {
+  const template = loadFixtureDescribe('Account');
+  const custom = name.endsWith('__c');
+  const fields: DescribeField[] = [
+    makeField({ name: 'Id', type: 'id', nillable: false, createable: false, updateable: false }),
+    makeField({ name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false }),
+    makeField({ name: 'IsDeleted', type: 'boolean', createable: false, updateable: false }),
+    makeField({ name: 'Name', type: 'string', nillable: false, label: `${label ?? labelFromName(name)} Name` }),
+    makeField({ name: 'CreatedDate', type: 'datetime', nillable: false, createable: false, updateable: false }),
+    makeField({ name: 'CreatedById', type: 'reference', referenceTo: ['User'], relationshipName: 'CreatedBy', nillable: false, createable: false, updateable: false }),
+    makeField({ name: 'LastModifiedDate', type: 'datetime', nillable: false, createable: false, updateable: false }),
+    makeField({ name: 'LastModifiedById', type: 'reference', referenceTo: ['User'], relationshipName: 'LastModifiedBy', nillable: false, createable: false, updateable: false }),
+    makeField({ name: 'SystemModstamp', type: 'datetime', nillable: false, createable: false, updateable: false }),
+  ];
+  let h = 0;
+  for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  const keyPrefix = `${custom ? 'a0' : '0X'}${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.charAt(h % 26)}`;
+  return {
+    ...template,
+    name,
+    label: label ?? labelFromName(name),
+    labelPlural: `${label ?? labelFromName(name)}s`,
+    keyPrefix,
+    custom,
+    childRelationships: [],
+    recordTypeInfos: [],
+    fields,
+    urls: describeUrls(name),
+  };
+};
+
+const PERSON_ACCOUNT_FIELDS: FieldSpec[] = [
+  { name: 'FirstName', type: 'string', label: 'First Name', permissionable: true },
+  { name: 'LastName', type: 'string', label: 'Last Name', permissionable: true },
+  { name: 'Salutation', type: 'picklist', label: 'Salutation', permissionable: true },
+  { name: 'PersonContactId', type: 'reference', label: 'Person Contact ID', referenceTo: ['Contact'], relationshipName: 'PersonContact', permissionable: false, createable: false, updateable: false },
+  { name: 'IsPersonAccount', type: 'boolean', label: 'Is Person Account', permissionable: false, createable: false, updateable: false },
+  { name: 'PersonMailingStreet', type: 'textarea', label: 'Mailing Street', permissionable: true },
+  { name: 'PersonMailingCity', type: 'string', label: 'Mailing City', permissionable: true },
+  { name: 'PersonMailingState', type: 'string', label: 'Mailing State/Province', permissionable: true },
+  { name: 'PersonMailingPostalCode', type: 'string', label: 'Mailing Zip/Postal Code', permissionable: true },
+  { name: 'PersonMailingCountry', type: 'string', label: 'Mailing Country', permissionable: true },
+  { name: 'PersonMobilePhone', type: 'phone', label: 'Mobile', permissionable: true },
+  { name: 'PersonHomePhone', type: 'phone', label: 'Home Phone', permissionable: true },
+  { name: 'PersonOtherPhone', type: 'phone', label: 'Other Phone', permissionable: true },
+  { name: 'PersonAssistantPhone', type: 'phone', label: 'Asst. Phone', permissionable: true },
+  { name: 'PersonEmail', type: 'email', label: 'Email', permissionable: true },
+  { name: 'PersonTitle', type: 'string', label: 'Title', permissionable: true },
+  { name: 'PersonDepartment', type: 'string', label: 'Department', permissionable: true },
+  { name: 'PersonBirthdate', type: 'date', label: 'Birthdate', permissionable: true },
+  { name: 'PersonLeadSource', type: 'picklist', label: 'Lead Source', permissionable: true },
+];
+
+const setupDescribe = (schema: SetupTableSchema, perms: Set<string>, labels: Map<string, string>): SObjectDescribe => {
+  const template = loadFixtureDescribe('Account');
+  const fields: DescribeField[] = schema.columns.map((c) =>
+    makeField({
+      name: c.name,
+      type: c.type,
+      label: c.label,
+      nillable: c.nillable ?? (c.type !== 'boolean' && c.type !== 'id'),
+      referenceTo: c.referenceTo ?? [],
+      relationshipName: c.relationshipName ?? null,
+      createable: schema.createable === true && c.type !== 'id',
+      updateable: false,
+      custom: false,
+    })
+  );
+  if (schema.permissionColumns) {
+    for (const p of perms) {
+      fields.push(
+        makeField({ name: `Permissions${p}`, type: 'boolean', label: labels.get(p) ?? labelFromName(p), createable: true, updateable: true, custom: false })
+      );
+    }
+  }
+  return {
+    ...template,
+    name: schema.name,
+    label: schema.label,
+    labelPlural: `${schema.label}s`,
+    keyPrefix: schema.keyPrefix,
+    custom: false,
+    createable: schema.createable === true,
+    updateable: false,
+    deletable: schema.createable === true,
+    queryable: true,
+    layoutable: false,
+    searchable: false,
+    childRelationships: [],
+    recordTypeInfos: [],
+    fields,
+    urls: describeUrls(schema.name, schema.api === 'tooling'),
+  };
+};
+
+export class StateDescribeError extends Error {}
+
+/** Builds the describes of an org with this state. Unknown `objects.absent` entries are ignored. */
+export const buildDescribes = (state: OrgState): DescribeCatalog => {
+  const data = new Map<string, SObjectDescribe>();
+  for (const name of FIXTURE_OBJECTS) {
+    const base = loadFixtureDescribe(name);
+    data.set(name, { ...base, fields: [...base.fields], urls: describeUrls(name) });
+  }
+  if (state.personAccounts === true) {
+    const account = data.get('Account');
+    if (account) {
+      const have = new Set(account.fields.map((f) => f.name));
+      for (const spec of PERSON_ACCOUNT_FIELDS) if (!have.has(spec.name)) account.fields.push(makeField(spec));
+    }
+  }
+  const findData = (name: string): SObjectDescribe | undefined => {
+    const lower = name.toLowerCase();
+    for (const [k, v] of data) if (k.toLowerCase() === lower) return v;
+    return undefined;
+  };
+  for (const extra of state.objects?.extra ?? []) {
+    let obj = findData(extra.object);
+    if (!obj) {
+      obj = minimalObject(extra.object, extra.field ? undefined : extra.label);
+      data.set(extra.object, obj);
+    }
+    if (extra.field) {
+      const existing = obj.fields.findIndex((f) => f.name.toLowerCase() === extra.field?.toLowerCase());
+      const field = makeField({
+        name: extra.field,
+        type: extra.type ?? 'string',
+        label: extra.label,
+        permissionable: extra.permissionable ?? true,
+        nillable: extra.nillable ?? true,
+      });
+      if (existing >= 0) obj.fields[existing] = field;
+      else obj.fields.push(field);
+    }
+  }
+  for (const absent of state.objects?.absent ?? []) {
+    const [objectName, fieldName] = absent.split('.');
+    const obj = findData(objectName);
+    if (!obj) continue;
+    if (fieldName) obj.fields = obj.fields.filter((f) => f.name.toLowerCase() !== fieldName.toLowerCase());
+    else data.delete(obj.name);
+  }
+
+  const availablePermissions = availablePermissionsFor(state);
+  const labels = userPermissionLabels();
+  const setup = new Map<string, SObjectDescribe>();
+  const surfaces = new Map<string, ApiSurface>();
+  for (const schema of SETUP_TABLES) {
+    setup.set(schema.name, setupDescribe(schema, availablePermissions, labels));
+    surfaces.set(schema.name.toLowerCase(), schema.api);
+  }
+  const byLower = new Map<string, SObjectDescribe>();
+  for (const [k, v] of data) {
+    byLower.set(k.toLowerCase(), v);
+    surfaces.set(k.toLowerCase(), 'data');
+  }
+  // User is both a data object (fixture describe) and readable from Tooling
+  surfaces.set('user', 'both');
+  for (const [k, v] of setup) byLower.set(k.toLowerCase(), v);
+  const fieldIndex = new Map<string, Map<string, DescribeField>>();
+
+  return {
+    get: (name) => byLower.get(name.toLowerCase()),
+    dataObjectNames: () => [...data.keys()],
+    allNames: () => [...data.keys(), ...setup.keys()],
+    api: (name) => surfaces.get(name.toLowerCase()) ?? 'data',
+    availablePermissions,
+    field(objectName, fieldName) {
+      const obj = byLower.get(objectName.toLowerCase());
+      if (!obj) return undefined;
+      let idx = fieldIndex.get(obj.name);
+      if (!idx) {
+        idx = new Map(obj.fields.map((f) => [f.name.toLowerCase(), f]));
+        fieldIndex.set(obj.name, idx);
+      }
+      return idx.get(fieldName.toLowerCase());
+    },
+  };
+};
+
+/** The column type of a describe field as the SOQL engine sees it. */
+export const columnTypeOf = (f: DescribeField): ColumnType => f.type as ColumnType;

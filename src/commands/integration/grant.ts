@@ -1,0 +1,139 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { collectUsers, loadRequirements } from '../../shared/requirementsInput.js';
+import { readSnapshot } from '../../snapshot/read.js';
+import { evaluate } from '../../evaluation/index.js';
+import { defaultPermissionSetName, permissionSetXml, planPermissionSet } from '../../grant/index.js';
+import type { PermissionSetPlan } from '../../grant/types.js';
+import {
+  assign,
+  AssignmentOutcome,
+  deployPermissionSet,
+  permissionSetPath,
+  readOrgCopy,
+  resolveOutputDir,
+  writePermissionSetFile,
+} from '../../grant/apply.js';
+import { buildReport, CheckReport, exitCodeOf } from '../../render/report.js';
+import { renderHuman } from '../../render/human.js';
+import { renderPlan } from '../../render/plan.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-access', 'integration.grant');
+const grantMessages = Messages.loadMessages('sf-integration-access', 'grant');
+
+export type GrantResult = {
+  integration: { name: string; label: string; origin: string; features: string[] };
+  permissionSet: { name: string; label: string; file?: string; fileStatus: 'created' | 'updated' | 'unchanged' | 'notWritten' };
+  plan: PermissionSetPlan;
+  /** dryRun: nothing written; written: source only; deployed; unchanged: the org already had exactly this set */
+  deployStatus: 'dryRun' | 'written' | 'deployed' | 'unchanged';
+  deployId?: string;
+  assignments: AssignmentOutcome[];
+  /** The check after the grant (or before it, for --dry-run and without --deploy) */
+  check: CheckReport;
+  /** Whether this run changed anything in the org */
+  changedOrg: boolean;
+};
+
+export default class IntegrationGrant extends SfCommand<GrantResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    preset: Flags.string({ char: 'p', summary: messages.getMessage('flags.preset.summary'), exactlyOne: ['preset', 'manifest'] }),
+    manifest: Flags.file({ char: 'm', summary: messages.getMessage('flags.manifest.summary'), exists: true, exactlyOne: ['preset', 'manifest'] }),
+    feature: Flags.string({ char: 'f', summary: messages.getMessage('flags.feature.summary'), multiple: true }),
+    user: Flags.string({ char: 'u', summary: messages.getMessage('flags.user.summary'), multiple: true }),
+    app: Flags.string({ char: 'a', summary: messages.getMessage('flags.app.summary') }),
+    'permission-set-name': Flags.string({ char: 'n', summary: messages.getMessage('flags.permission-set-name.summary') }),
+    'output-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),
+    deploy: Flags.boolean({ summary: messages.getMessage('flags.deploy.summary') }),
+    assign: Flags.boolean({ summary: messages.getMessage('flags.assign.summary'), default: true, allowNo: true }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), exclusive: ['deploy'] }),
+    'no-prompt': Flags.boolean({ summary: messages.getMessage('flags.no-prompt.summary') }),
+    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
+  };
+
+  public async run(): Promise<GrantResult> {
+    const { flags } = await this.parse(IntegrationGrant);
+    const requirements = await loadRequirements(flags);
+    const org = flags['target-org'];
+    const { users } = await collectUsers(flags, org.getUsername());
+    const conn = org.getConnection(flags['api-version']);
+    const app = flags.app ?? requirements.oauth?.app;
+    const orgLabel = org.getUsername() ?? org.getOrgId();
+
+    this.spinner.start(messages.getMessage('progress.reading', [orgLabel]));
+    const snapshot = await readSnapshot(conn, requirements, { users, app, includeDependencies: true }).finally(() => this.spinner.stop());
+    if (snapshot.users.length === 0) throw messages.createError('error.NoUsersResolved', [users.join(', ')]);
+
+    const name = flags['permission-set-name'] ?? defaultPermissionSetName(requirements);
+    const plan = planPermissionSet(requirements, snapshot, { name });
+    const xml = permissionSetXml(plan);
+    const before = buildReport(requirements, snapshot, evaluate(requirements, snapshot), app);
+    const integration = { name: requirements.name, label: requirements.label, origin: requirements.origin, features: requirements.features };
+    this.log(renderPlan(plan));
+
+    if (flags['dry-run']) {
+      this.log('', messages.getMessage('info.dryRun'), '', xml);
+      return { integration, permissionSet: { name, label: plan.label, fileStatus: 'notWritten' }, plan, deployStatus: 'dryRun', assignments: [], check: before, changedOrg: false };
+    }
+
+    const file = permissionSetPath(await resolveOutputDir(flags['output-dir']), name);
+    const written = await writePermissionSetFile(file, xml, flags.force);
+    this.log('', messages.getMessage(`info.file.${written.status}`, [written.path]));
+
+    if (!flags.deploy) {
+      this.log(messages.getMessage('info.notDeployed'));
+      this.log('', renderHuman(before));
+      process.exitCode = exitCodeOf(before);
+      return { integration, permissionSet: { name, label: plan.label, file, fileStatus: written.status }, plan, deployStatus: 'written', assignments: [], check: before, changedOrg: false };
+    }
+
+    const copy = await readOrgCopy(conn, plan);
+    if (copy.exists && !copy.ours && !flags.force) throw grantMessages.createError('error.NotOurPermissionSet', [name]);
+    let deployStatus: GrantResult['deployStatus'] = 'unchanged';
+    let deployId: string | undefined;
+    if (!copy.xmlEquivalent) {
+      if (!snapshot.org.isSandbox && !flags['no-prompt']) {
+        const ok = await this.confirm({ message: messages.getMessage('prompt.production', [snapshot.org.name || orgLabel, name]) });
+        if (!ok) throw grantMessages.createError('error.ProductionNotConfirmed', [snapshot.org.name || orgLabel]);
+      }
+      this.spinner.start(messages.getMessage('progress.deploying', [name]));
+      try {
+        deployId = await deployPermissionSet(conn, file, (status, done, total) => {
+          this.spinner.status = `${status} ${done}/${total}`;
+        });
+      } finally {
+        this.spinner.stop();
+      }
+      deployStatus = 'deployed';
+      this.log(messages.getMessage('info.deployed', [name, deployId]));
+    } else {
+      this.log(messages.getMessage('info.deployUnchanged', [name]));
+    }
+
+    let assignments: AssignmentOutcome[] = [];
+    if (flags.assign) {
+      const appId = snapshot.app?.installed && plan.appAccess ? snapshot.app.id : undefined;
+      assignments = await assign(conn, plan, snapshot, { appId });
+      for (const a of assignments) this.log(messages.getMessage(`info.assignment.${a.status}`, [a.item, a.username, a.message ?? '']));
+    }
+
+    this.spinner.start(messages.getMessage('progress.rechecking'));
+    const afterSnapshot = await readSnapshot(conn, requirements, { users, app }).finally(() => this.spinner.stop());
+    const after = buildReport(requirements, afterSnapshot, evaluate(requirements, afterSnapshot), app);
+    this.log('', renderHuman(after));
+    const changedOrg = deployStatus === 'deployed' || assignments.some((a) => a.status === 'assigned');
+    if (!changedOrg) this.log(messages.getMessage('info.nothingChanged'));
+    const anyAssignmentFailed = assignments.some((a) => a.status === 'failed');
+    // a failed assignment shows in the re-check as a failing user (exit 3); each failure is listed above
+    process.exitCode = exitCodeOf(after);
+    if (anyAssignmentFailed) this.warn(messages.getMessage('warn.assignmentsFailed'));
+    return { integration, permissionSet: { name, label: plan.label, file, fileStatus: written.status }, plan, deployStatus, deployId, assignments, check: after, changedOrg };
+  }
+}

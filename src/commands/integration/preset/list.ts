@@ -1,0 +1,48 @@
+import { Messages } from '@salesforce/core';
+import { SfCommand } from '@salesforce/sf-plugins-core';
+import { listPresets } from '../../../requirements/index.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-access', 'integration.preset.list');
+
+export type PresetListEntry = {
+  name: string;
+  label: string;
+  source?: string;
+  description?: string;
+  counts: { systemPermissions: number; objects: number; fields: number; scopes: number };
+  features: string[];
+};
+export type PresetListResult = PresetListEntry[];
+
+export default class IntegrationPresetList extends SfCommand<PresetListResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public async run(): Promise<PresetListResult> {
+    await this.parse(IntegrationPresetList);
+    const presets: PresetListResult = (await listPresets()).map((p) => ({
+      name: p.name,
+      label: p.label,
+      source: p.source,
+      description: p.description,
+      counts: p.counts,
+      features: p.features,
+    }));
+    this.table({
+      data: presets.map((p) => ({
+        name: p.name,
+        label: p.label,
+        'system perms': p.counts.systemPermissions,
+        objects: p.counts.objects,
+        fields: p.counts.fields,
+        scopes: p.counts.scopes,
+        features: p.features.join(', '),
+        source: p.source ?? '',
+      })),
+      columns: ['name', 'label', 'system perms', 'objects', 'fields', 'scopes', 'features', 'source'],
+    });
+    return presets;
+  }
+}

@@ -1,0 +1,213 @@
+/*
+ * Applying a grant: all of grant's I/O. Writing the source file (atomically, never over a file we did
+ * not make), reading the org's current copy of the set, deploying with source-deploy-retrieve, and
+ * assigning (permission set licences first, then the set, then app access) in one Composite request.
+ * Heavy modules (SDR) are imported only when a deploy actually happens.
+ */
+import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { Connection, Messages, SfProject } from '@salesforce/core';
+import type { PermissionSetPlan } from './types.js';
+import { runQueries, withRetry, toOrgError } from '../snapshot/batch.js';
+import { inList, soqlString, unique } from '../snapshot/soql.js';
+import type { OrgSnapshot } from '../snapshot/types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-access', 'grant');
+
+/** Marker in the description of every permission set this tool generates. */
+export const OWNER_MARKER = '[sf-integration-access]';
+
+export type WriteOutcome = { path: string; status: 'created' | 'updated' | 'unchanged' };
+
+/** Where the source goes: --output-dir, else the sfdx project's default package dir, else ./integration-access. */
+export const resolveOutputDir = async (outputDir: string | undefined): Promise<string> => {
+  if (outputDir) return resolve(outputDir);
+  try {
+    const project = await SfProject.resolve();
+    const pkg = project.getDefaultPackage();
+    const base = resolve(project.getPath(), pkg.path);
+    const mainDefault = join(base, 'main', 'default');
+    return existsSync(mainDefault) ? mainDefault : base;
+  } catch {
+    return resolve('integration-access');
+  }
+};
+
+export const permissionSetPath = (dir: string, name: string): string => join(dir, 'permissionsets', `${name}.permissionset-meta.xml`);
+
+/** Write atomically (temp file + rename). Refuses to replace a file this tool did not make unless force. */
+export const writePermissionSetFile = async (path: string, xml: string, force: boolean): Promise<WriteOutcome> => {
+  let existing: string | undefined;
+  try {
+    existing = await readFile(path, 'utf8');
+  } catch {
+    existing = undefined;
+  }
+  if (existing !== undefined) {
+    if (existing === xml) return { path, status: 'unchanged' };
+    if (!existing.includes(OWNER_MARKER) && !force) throw messages.createError('error.NotOurFile', [path]);
+  }
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, xml, 'utf8');
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return { path, status: existing === undefined ? 'created' : 'updated' };
+};
+
+export type OrgCopy = { exists: boolean; ours: boolean; xmlEquivalent: boolean };
+
+type MetaPerm = Record<string, unknown>;
+const arr = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+const t = (v: unknown): boolean => v === true || v === 'true';
+
+/** A canonical text of a permission set's grants, to tell whether the org already has exactly the plan. */
+const canonical = (p: {
+  label?: string;
+  license?: string;
+  userPermissions: string[];
+  objects: string[];
+  fields: string[];
+}): string => JSON.stringify({ ...p, userPermissions: [...p.userPermissions].sort(), objects: [...p.objects].sort(), fields: [...p.fields].sort() });
+
+const planCanonical = (plan: PermissionSetPlan): string =>
+  canonical({
+    label: plan.label,
+    license: plan.license ?? '',
+    userPermissions: plan.userPermissions.map((u) => u.name),
+    objects: plan.objectPermissions.map(
+      (o) => `${o.object}:${[o.read, o.create, o.edit, o.delete, o.viewAll, o.modifyAll, o.viewAllFields].map((b) => (b ? 1 : 0)).join('')}`
+    ),
+    fields: plan.fieldPermissions.map((f) => `${f.field}:${f.readable ? 1 : 0}${f.editable ? 1 : 0}`),
+  });
+
+/** Read the org's copy of the set (one readMetadata request). */
+export const readOrgCopy = async (conn: Connection, plan: PermissionSetPlan): Promise<OrgCopy> => {
+  let record: MetaPerm | undefined;
+  try {
+    const result = (await withRetry(() => conn.metadata.read('PermissionSet', [plan.name]))) as unknown as MetaPerm | MetaPerm[];
+    record = arr(result).find((r) => r && typeof r === 'object' && r.fullName === plan.name);
+  } catch (error) {
+    throw toOrgError(error, `permission set ${plan.name}`);
+  }
+  if (!record) return { exists: false, ours: false, xmlEquivalent: false };
+  const description = typeof record.description === 'string' ? record.description : '';
+  const orgCanonical = canonical({
+    label: typeof record.label === 'string' ? record.label : undefined,
+    license: typeof record.license === 'string' ? record.license : '',
+    userPermissions: arr(record.userPermissions as MetaPerm[]).filter((u) => t(u.enabled)).map((u) => String(u.name)),
+    objects: arr(record.objectPermissions as MetaPerm[])
+      .map((o) => `${String(o.object)}:${['allowRead', 'allowCreate', 'allowEdit', 'allowDelete', 'viewAllRecords', 'modifyAllRecords', 'viewAllFields'].map((k) => (t(o[k]) ? 1 : 0)).join('')}`)
+      .filter((s) => !s.endsWith(':0000000')),
+    fields: arr(record.fieldPermissions as MetaPerm[])
+      .map((f) => `${String(f.field)}:${t(f.readable) ? 1 : 0}${t(f.editable) ? 1 : 0}`)
+      .filter((s) => !s.endsWith(':00')),
+  });
+  return { exists: true, ours: description.includes(OWNER_MARKER), xmlEquivalent: orgCanonical === planCanonical(plan) };
+};
+
+export type DeployProgress = (status: string, done: number, total: number) => void;
+
+/** Deploy one permission set source file with source-deploy-retrieve; throws a named error with each component failure. */
+export const deployPermissionSet = async (conn: Connection, filePath: string, onProgress?: DeployProgress): Promise<string> => {
+  const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
+  const { Duration } = await import('@salesforce/kit');
+  const components = ComponentSet.fromSource(filePath);
+  const deploy = await components.deploy({ usernameOrConnection: conn, apiOptions: { rollbackOnError: true } });
+  if (onProgress) {
+    deploy.onUpdate((response) => onProgress(String(response.status), response.numberComponentsDeployed ?? 0, response.numberComponentsTotal ?? 0));
+  }
+  const result = await deploy.pollStatus({ frequency: Duration.milliseconds(Number(process.env.SF_INTEGRATION_ACCESS_POLL_MS ?? 1000)), timeout: Duration.minutes(30) });
+  if (!result.response.success) {
+    const failures = result
+      .getFileResponses()
+      .filter((f) => f.state === 'Failed')
+      .map((f) => `${f.fullName} (${f.type}): ${'error' in f ? String(f.error) : 'failed'}`);
+    const details = arr(result.response.details?.componentFailures).map((f) => `${f.fullName}: ${f.problem}`);
+    const lines = unique([...failures, ...details]);
+    throw messages.createError('error.DeployFailed', [result.response.id, lines.join('\n  ') || String(result.response.errorMessage ?? result.response.status)]);
+  }
+  return result.response.id;
+};
+
+export type AssignmentOutcome = {
+  username: string;
+  item: string;
+  status: 'assigned' | 'alreadyAssigned' | 'failed';
+  message?: string;
+};
+
+type CompositeSobjectsResult = Array<{ id?: string; success: boolean; errors: Array<{ statusCode?: string; message?: string }> }>;
+
+/**
+ * Assign in one Composite sObject Collections request, in order: permission set licences (for users who
+ * need them), the permission set, then app access. allOrNone=false so one user's failure does not hide the
+ * others; DUPLICATE_VALUE means it was already there.
+ */
+export const assign = async (
+  conn: Connection,
+  plan: PermissionSetPlan,
+  snapshot: OrgSnapshot,
+  options: { appId?: string }
+): Promise<AssignmentOutcome[]> => {
+  const ids = await runQueries(conn, [
+    { key: 'set', soql: `SELECT Id FROM PermissionSet WHERE Name = ${soqlString(plan.name)}` },
+    ...(plan.licenseAssignments.length > 0
+      ? [{ key: 'psl', soql: `SELECT Id, DeveloperName FROM PermissionSetLicense WHERE DeveloperName IN ${inList(plan.licenseAssignments)}` }]
+      : []),
+  ]);
+  const setId = ids.get('set')?.[0]?.Id as string | undefined;
+  if (!setId) throw messages.createError('error.SetNotFoundAfterDeploy', [plan.name]);
+  const records: Array<{ record: Record<string, unknown>; username: string; item: string }> = [];
+  for (const user of snapshot.users) {
+    for (const psl of plan.licenseAssignments) {
+      if (user.permissionSetLicenses.includes(psl) || user.userLicense !== 'Salesforce Integration') continue;
+      const pslId = ids.get('psl')?.find((r) => r.DeveloperName === psl)?.Id as string | undefined;
+      if (!pslId) continue;
+      records.push({ record: { attributes: { type: 'PermissionSetLicenseAssign' }, AssigneeId: user.id, PermissionSetLicenseId: pslId }, username: user.username, item: `licence ${psl}` });
+    }
+    if (!user.permissionSetIds.includes(setId)) {
+      records.push({ record: { attributes: { type: 'PermissionSetAssignment' }, AssigneeId: user.id, PermissionSetId: setId }, username: user.username, item: `permission set ${plan.name}` });
+    }
+  }
+  if (options.appId && !(Object.values(snapshot.permissionSets).find((s) => s.id === setId)?.appAccess ?? []).includes(options.appId)) {
+    records.push({
+      record: { attributes: { type: 'SetupEntityAccess' }, ParentId: setId, SetupEntityId: options.appId },
+      username: '(permission set)',
+      item: `app access ${plan.appAccess?.appName ?? options.appId}`,
+    });
+  }
+  const outcomes: AssignmentOutcome[] = snapshot.users
+    .filter((u) => u.permissionSetIds.includes(setId))
+    .map((u) => ({ username: u.username, item: `permission set ${plan.name}`, status: 'alreadyAssigned' as const }));
+  if (records.length === 0) return outcomes;
+  const version = conn.getApiVersion();
+  // up to 200 records per collection request
+  for (let i = 0; i < records.length; i += 200) {
+    const slice = records.slice(i, i + 200);
+    // eslint-disable-next-line no-await-in-loop
+    const results = await withRetry(() =>
+      conn.request<CompositeSobjectsResult>({
+        method: 'POST',
+        url: `/services/data/v${version}/composite/sobjects`,
+        body: JSON.stringify({ allOrNone: false, records: slice.map((r) => r.record) }),
+        headers: { 'content-type': 'application/json' },
+      })
+    ).catch((error: unknown) => {
+      throw toOrgError(error, 'assignments');
+    });
+    slice.forEach((r, n) => {
+      const res = results[n];
+      if (res?.success) outcomes.push({ username: r.username, item: r.item, status: 'assigned' });
+      else if (res?.errors.some((e) => e.statusCode === 'DUPLICATE_VALUE')) outcomes.push({ username: r.username, item: r.item, status: 'alreadyAssigned' });
+      else outcomes.push({ username: r.username, item: r.item, status: 'failed', message: res?.errors.map((e) => `${e.statusCode ?? ''}: ${e.message ?? ''}`).join('; ') ?? 'no result' });
+    });
+  }
+  return outcomes;
+};

@@ -1,0 +1,50 @@
+/* Human text of a permission set plan: what is in it, why, from which requirement; and what it cannot do. */
+import type { PermissionSetPlan, PlanReason } from '../grant/types.js';
+
+const why = (reasons: PlanReason[]): string =>
+  reasons
+    .map((r) => (r.kind === 'dependency' ? `needed by ${r.note ?? r.path}` : r.kind === 'anyOf' ? `${r.path} (${r.note ?? 'one of several'})` : r.path))
+    .join(', ');
+
+const objectAccessText = (o: PermissionSetPlan['objectPermissions'][number]): string =>
+  (
+    [
+      ['read', o.read],
+      ['create', o.create],
+      ['edit', o.edit],
+      ['delete', o.delete],
+      ['viewAll', o.viewAll],
+      ['modifyAll', o.modifyAll],
+      ['viewAllFields', o.viewAllFields],
+    ] as Array<[string, boolean]>
+  )
+    .filter(([, on]) => on)
+    .map(([name]) => name)
+    .join(', ');
+
+export const renderPlan = (plan: PermissionSetPlan): string => {
+  const lines: string[] = [`Permission set ${plan.name} ("${plan.label}")${plan.license ? `, licence ${plan.license}` : ''}`];
+  if (plan.userPermissions.length) {
+    lines.push('  System permissions');
+    for (const p of plan.userPermissions) lines.push(`    + ${p.name}  ← ${why([p.reason])}`);
+  }
+  if (plan.objectPermissions.length) {
+    lines.push('  Object permissions');
+    for (const o of plan.objectPermissions) lines.push(`    + ${o.object}: ${objectAccessText(o)}  ← ${why(o.reasons)}`);
+  }
+  if (plan.fieldPermissions.length) {
+    lines.push('  Field permissions');
+    for (const f of plan.fieldPermissions) lines.push(`    + ${f.field}: ${f.editable ? 'edit' : 'read'}  ← ${why(f.reasons)}`);
+  }
+  if (plan.licenseAssignments.length) lines.push(`  Permission set licences assigned first: ${plan.licenseAssignments.join(', ')}`);
+  if (plan.appAccess) lines.push(`  App access: ${plan.appAccess.appName}`);
+  if (plan.omitted.length) {
+    lines.push('  Left out');
+    for (const o of plan.omitted) lines.push(`    - ${o.item}: ${o.why}`);
+  }
+  if (plan.manualSteps.length) {
+    lines.push('', 'Manual steps a permission set cannot do:');
+    for (const m of plan.manualSteps) lines.push(`  • ${m.requirement}: ${m.step}`);
+  }
+  return lines.join('\n');
+};

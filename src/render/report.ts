@@ -1,0 +1,66 @@
+/* The check report: what `sf integration check --json` returns and every renderer reads. */
+import type { Finding, Summary, UserVerdict } from '../evaluation/types.js';
+import type { OrgSnapshot, UnresolvedUser } from '../snapshot/types.js';
+import type { Requirements } from '../requirements/types.js';
+
+export type ReportIntegration = {
+  name: string;
+  label: string;
+  source?: string;
+  /** preset:NAME or the manifest path */
+  origin: string;
+  features: string[];
+};
+
+export type ReportOrg = {
+  id: string;
+  name: string;
+  edition: string;
+  isSandbox: boolean;
+  instanceUrl: string;
+  apiVersion: string;
+  dailyApiRequests?: { max: number; remaining: number };
+};
+
+export type CheckReport = {
+  integration: ReportIntegration;
+  org: ReportOrg;
+  app?: string;
+  users: UserVerdict[];
+  /** Requested users (or emails from --match-emails) that matched no single active user */
+  unresolvedUsers: UnresolvedUser[];
+  summary: Summary;
+};
+
+export const summarize = (verdicts: UserVerdict[]): Summary => {
+  const summary: Summary = { passed: 0, failed: 0, warnings: 0, skipped: 0, errors: 0 };
+  for (const f of verdicts.flatMap((v) => v.findings)) {
+    if (f.status === 'pass') summary.passed++;
+    else if (f.status === 'fail') summary.failed++;
+    else if (f.status === 'warn') summary.warnings++;
+    else if (f.status === 'skip') summary.skipped++;
+    else summary.errors++;
+  }
+  return summary;
+};
+
+export const buildReport = (requirements: Requirements, snapshot: OrgSnapshot, verdicts: UserVerdict[], app?: string): CheckReport => ({
+  integration: {
+    name: requirements.name,
+    label: requirements.label,
+    source: requirements.source,
+    origin: requirements.origin,
+    features: requirements.features,
+  },
+  org: { ...snapshot.org },
+  app,
+  users: verdicts,
+  unresolvedUsers: snapshot.unresolvedUsers,
+  summary: summarize(verdicts),
+});
+
+/** 0 when every required item is met, 3 when anything is missing or impossible (or a user is unresolved). */
+export const exitCodeOf = (report: CheckReport): 0 | 3 =>
+  report.users.some((u) => !u.passed) || report.unresolvedUsers.length > 0 ? 3 : 0;
+
+export const isProblem = (f: Finding): boolean => f.status !== 'pass' && f.status !== 'skip';

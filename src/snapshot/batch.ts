@@ -1,0 +1,148 @@
+/*
+ * Batched reads: many SOQL queries in one Composite Batch request (up to 25 subrequests each), with
+ * `nextRecordsUrl` paging followed to the end (never a silent row cap) and transient faults retried.
+ * All HTTP of the snapshot goes through here, so the request count is easy to reason about.
+ */
+import { Connection, Messages, SfError } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-access', 'snapshot');
+
+export type SoqlRecord = Record<string, unknown>;
+/** A SOQL query, or (with `describe`) an sObject describe, answered inside the same batch. */
+export type BatchQuery = { key: string; soql?: string; tooling?: boolean; describe?: string };
+
+type QueryResult = { totalSize: number; done: boolean; records: SoqlRecord[]; nextRecordsUrl?: string };
+type SalesforceError = { errorCode?: string; message?: string };
+type BatchResponse = { hasErrors: boolean; results: Array<{ statusCode: number; result: unknown }> };
+
+const MAX_SUBREQUESTS = 25;
+const TRANSIENT = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG']);
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const errorCodeOf = (error: unknown): string | undefined => {
+  if (error && typeof error === 'object') {
+    const e = error as { errorCode?: unknown; name?: unknown; code?: unknown };
+    for (const candidate of [e.errorCode, e.name, e.code]) if (typeof candidate === 'string') return candidate;
+  }
+  return undefined;
+};
+
+const isTransient = (error: unknown): boolean => {
+  const code = errorCodeOf(error) ?? '';
+  if (TRANSIENT.has(code)) return true;
+  if (['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'ERROR_HTTP_503', 'ERROR_HTTP_502', 'ERROR_HTTP_504'].includes(code)) return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /socket hang up|ECONNRESET|timed? ?out|503|Service Unavailable/i.test(message);
+};
+
+/** Turn an org error into a named SfError with the fix; never leaks the request's headers. */
+export const toOrgError = (error: unknown, what: string): SfError => {
+  if (error instanceof SfError && error.name.startsWith('Org')) return error;
+  const code = errorCodeOf(error) ?? 'UNKNOWN';
+  const detail = error instanceof Error ? error.message : String(error);
+  if (/INSUFFICIENT_ACCESS/.test(code) || /INSUFFICIENT_ACCESS/.test(detail)) {
+    return messages.createError('error.OrgInsufficientAccess', [what, detail]);
+  }
+  if (code === 'INVALID_SESSION_ID' || /INVALID_SESSION_ID|Session expired/i.test(detail)) {
+    return messages.createError('error.OrgSessionExpired', [detail]);
+  }
+  if (code === 'REQUEST_LIMIT_EXCEEDED' || /REQUEST_LIMIT_EXCEEDED/.test(detail)) {
+    return messages.createError('error.OrgRequestLimit', [detail]);
+  }
+  if (code === 'API_DISABLED_FOR_ORG' || /API_DISABLED_FOR_ORG/.test(detail)) {
+    return messages.createError('error.OrgApiDisabled', [detail]);
+  }
+  return messages.createError('error.OrgReadFailed', [what, `${code}: ${detail}`]);
+};
+
+/** Run `fn`, retrying transient faults with exponential backoff (bounded attempts). */
+export const withRetry = async <T>(fn: () => Promise<T>, attempts = 4, baseMs = 200): Promise<T> => {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    try {
+      // eslint-disable-next-line no-await-in-loop
+      return await fn();
+    } catch (error) {
+      lastError = error;
+      if (!isTransient(error) || attempt === attempts - 1) throw error;
+      // eslint-disable-next-line no-await-in-loop
+      await sleep(baseMs * 2 ** attempt);
+    }
+  }
+  throw lastError;
+};
+
+const describeError = (result: unknown): SalesforceError => {
+  const first = Array.isArray(result) ? (result[0] as SalesforceError | undefined) : (result as SalesforceError | undefined);
+  return { errorCode: first?.errorCode ?? 'UNKNOWN', message: first?.message ?? JSON.stringify(result) };
+};
+
+/** Follow nextRecordsUrl until done; each page is one request. */
+const drain = async (conn: Connection, first: QueryResult, key: string): Promise<SoqlRecord[]> => {
+  const records = [...first.records];
+  let page = first;
+  while (!page.done && page.nextRecordsUrl) {
+    const url = page.nextRecordsUrl;
+    // eslint-disable-next-line no-await-in-loop
+    page = await withRetry(() => conn.request<QueryResult>({ method: 'GET', url }));
+    records.push(...page.records);
+  }
+  if (records.length < first.totalSize) {
+    throw messages.createError('error.OrgReadFailed', [key, `read ${records.length} of ${first.totalSize} rows`]);
+  }
+  return records;
+};
+
+/**
+ * Run the queries in as few Composite Batch requests as possible (25 subrequests each, sent in
+ * parallel). Returns the records per key; keys may repeat (chunks of one logical query) and are merged.
+ */
+export const runQueries = async (conn: Connection, queries: BatchQuery[]): Promise<Map<string, SoqlRecord[]>> => {
+  const version = conn.getApiVersion();
+  const out = new Map<string, SoqlRecord[]>();
+  for (const q of queries) out.set(q.key, []);
+  const groups: BatchQuery[][] = [];
+  for (let i = 0; i < queries.length; i += MAX_SUBREQUESTS) groups.push(queries.slice(i, i + MAX_SUBREQUESTS));
+  await Promise.all(
+    groups.map(async (group) => {
+      const body = {
+        haltOnError: false,
+        batchRequests: group.map((q) => ({
+          method: 'GET',
+          url: q.describe
+            ? `v${version}/sobjects/${q.describe}/describe`
+            : `v${version}/${q.tooling ? 'tooling/' : ''}query?q=${encodeURIComponent(q.soql ?? '')}`,
+        })),
+      };
+      const response = await withRetry(async () => {
+        const r = await conn.request<BatchResponse>({
+          method: 'POST',
+          url: `/services/data/v${version}/composite/batch`,
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        });
+        // a transient failure of one subrequest: retry the batch (reads are idempotent)
+        const transient = r.results.find((res) => res.statusCode >= 400 && isTransient(describeError(res.result)));
+        if (transient) {
+          const e = describeError(transient.result);
+          throw Object.assign(new Error(e.message), { errorCode: e.errorCode });
+        }
+        return r;
+      });
+      await Promise.all(
+        group.map(async (q, i) => {
+          const res = response.results[i];
+          if (!res || res.statusCode >= 400) {
+            const e = describeError(res?.result);
+            throw toOrgError(Object.assign(new Error(e.message), { errorCode: e.errorCode }), q.key);
+          }
+          const records = q.describe ? [res.result as SoqlRecord] : await drain(conn, res.result as QueryResult, q.key);
+          out.get(q.key)!.push(...records);
+        })
+      );
+    })
+  );
+  return out;
+};

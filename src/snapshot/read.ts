@@ -1,0 +1,464 @@
+/*
+ * The org snapshot reader: all I/O of `check` lives here. It reads everything the evaluation needs for
+ * N users in a fixed number of round trips, whatever the size of the manifest or the number of users:
+ *
+ *   1. one Composite Batch: users, their assignments, PSL assignments, the org, the PermissionSet
+ *      describe (which Permissions… columns exist), org-wide defaults and field facts of the objects
+ *      named, the connected app, OAuth tokens (and PermissionDependency for grant);
+ *   2. one Composite Batch: the assigned permission sets with the relevant Permissions… columns,
+ *      object and field permissions of the objects named, group members and muting sets, app access;
+ *      in parallel, the connected app's policies through readMetadata when an app is named;
+ *   3. only when needed: readMetadata of the user's sets for a permission the org has no column for.
+ *
+ * IN lists are chunked under URL limits (several chunks still travel in the same batch).
+ */
+import { Connection } from '@salesforce/core';
+import type { Requirements } from '../requirements/types.js';
+import type {
+  AppPolicies,
+  FieldDescribe,
+  ObjectDescribe,
+  ObjectPermissionFlags,
+  OrgSnapshot,
+  PermissionSource,
+  UnresolvedUser,
+  UserAccess,
+} from './types.js';
+import { BatchQuery, runQueries, SoqlRecord, toOrgError, withRetry } from './batch.js';
+import { chunkForInList, inList, soqlString, unique } from './soql.js';
+import { relevantPermissions } from './relevant.js';
+
+export type ReadOptions = {
+  /** Usernames, emails or User Ids, as the user typed them */
+  users: string[];
+  /** Connected app / external client app name */
+  app?: string;
+  /** Also read the org's PermissionDependency table (grant planning) */
+  includeDependencies?: boolean;
+};
+
+const USER_ID = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+const bool = (v: unknown): boolean => v === true || v === 'true';
+const rel = (record: SoqlRecord, path: string): unknown =>
+  path.split('.').reduce<unknown>((acc, part) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[part] : undefined), record);
+
+/** The WHERE clause (several, one per chunk) that selects the requested users. */
+const userFilters = (inputs: string[]): string[] => {
+  const ids = inputs.filter((u) => USER_ID.test(u));
+  const names = inputs.filter((u) => !USER_ID.test(u));
+  const filters: string[] = [];
+  for (const chunk of chunkForInList(ids)) filters.push(`Id IN ${inList(chunk)}`);
+  for (const chunk of chunkForInList(names, 3000)) filters.push(`(Username IN ${inList(chunk)} OR Email IN ${inList(chunk)})`);
+  return filters;
+};
+
+const objectFlags = (r: SoqlRecord): ObjectPermissionFlags => ({
+  read: bool(r.PermissionsRead),
+  create: bool(r.PermissionsCreate),
+  edit: bool(r.PermissionsEdit),
+  delete: bool(r.PermissionsDelete),
+  viewAll: bool(r.PermissionsViewAllRecords),
+  modifyAll: bool(r.PermissionsModifyAllRecords),
+  viewAllFields: bool(r.PermissionsViewAllFields),
+});
+
+const SCOPE_FROM_METADATA: Record<string, string> = {
+  Api: 'api',
+  Web: 'web',
+  Full: 'full',
+  RefreshToken: 'refresh_token',
+  OfflineAccess: 'refresh_token',
+  Basic: 'id',
+  OpenID: 'openid',
+  Chatter: 'chatter_api',
+  CustomPermissions: 'custom_permissions',
+  Visualforce: 'visualforce',
+  Content: 'content',
+  Wave: 'wave_api',
+  Eclair: 'eclair_api',
+  Pardot: 'pardot_api',
+  Lightning: 'lightning',
+  ChatbotApi: 'chatbot_api',
+  Address: 'address',
+  Email: 'email',
+  Phone: 'phone',
+  Profile: 'profile',
+  CDPIngest: 'cdp_ingest_api',
+  InteractionApi: 'interaction_api',
+  SFAP: 'sfap_api',
+};
+
+/** Metadata spelling (ENFORCE, BYPASS, …) → manifest vocabulary. */
+const ipRelaxationOf = (value: string): AppPolicies['ipRelaxation'] => {
+  const v = value.toUpperCase();
+  if (v === 'ENFORCE') return 'enforce';
+  if (v === 'BYPASS' || v === 'BYPASS_2FA' || v === 'BYPASS_2FACTOR') return 'relaxed';
+  if (v.includes('REFRESH')) return 'relaxedRefresh';
+  return undefined;
+};
+
+const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+type MetadataRecord = Record<string, unknown> & { fullName?: string };
+
+const readMetadata = async (conn: Connection, type: string, names: string[]): Promise<MetadataRecord[]> => {
+  if (names.length === 0) return [];
+  const out: MetadataRecord[] = [];
+  // readMetadata takes at most 10 names per call
+  for (let i = 0; i < names.length; i += 10) {
+    const slice = names.slice(i, i + 10);
+    // eslint-disable-next-line no-await-in-loop
+    const result = await withRetry(() => conn.metadata.read(type as 'PermissionSet', slice));
+    out.push(...(asArray(result as unknown as MetadataRecord | MetadataRecord[]).filter((r) => r?.fullName) as MetadataRecord[]));
+  }
+  return out;
+};
+
+const appPoliciesFrom = (name: string, installedRow: SoqlRecord | undefined, meta: MetadataRecord | undefined): AppPolicies => {
+  const oauthConfig = (meta?.oauthConfig ?? {}) as Record<string, unknown>;
+  const oauthPolicy = (meta?.oauthPolicy ?? {}) as Record<string, unknown>;
+  const scopes = unique(asArray(oauthConfig.scopes as string | string[]).map((s) => SCOPE_FROM_METADATA[str(s)] ?? str(s).toLowerCase()));
+  const adminApproved =
+    installedRow !== undefined
+      ? bool(installedRow.OptionsAllowAdminApprovedUsersOnly)
+      : bool(oauthConfig.isAdminApproved);
+  return {
+    name,
+    id: installedRow ? str(installedRow.Id) : undefined,
+    kind: 'connectedApp',
+    installed: installedRow !== undefined,
+    scopes,
+    refreshTokenPolicy: oauthPolicy.refreshTokenPolicy ? str(oauthPolicy.refreshTokenPolicy) : undefined,
+    ipRelaxation: oauthPolicy.ipRelaxation ? ipRelaxationOf(str(oauthPolicy.ipRelaxation)) : undefined,
+    permittedUsers: installedRow ? (adminApproved ? 'adminApproved' : 'any') : undefined,
+  };
+};
+
+/** Resolve what the user typed to user rows: by Id, then username, then email (active users only). */
+const resolveUsers = (
+  inputs: string[],
+  rows: SoqlRecord[]
+): { matched: Array<{ input: string; row: SoqlRecord }>; unresolved: UnresolvedUser[] } => {
+  const matched: Array<{ input: string; row: SoqlRecord }> = [];
+  const unresolved: UnresolvedUser[] = [];
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    const lower = input.toLowerCase();
+    const byId = rows.find((r) => str(r.Id) === input || (USER_ID.test(input) && str(r.Id).slice(0, 15) === input.slice(0, 15)));
+    const byUsername = rows.find((r) => str(r.Username).toLowerCase() === lower);
+    let row = byId ?? byUsername;
+    if (!row) {
+      const byEmail = rows.filter((r) => str(r.Email).toLowerCase() === lower);
+      const active = byEmail.filter((r) => bool(r.IsActive));
+      if (active.length > 1) {
+        unresolved.push({ input, reason: 'ambiguous', candidates: active.map((r) => str(r.Username)).sort() });
+        continue;
+      }
+      row = active[0] ?? byEmail[0];
+    }
+    if (!row) {
+      unresolved.push({ input, reason: 'notFound', candidates: [] });
+      continue;
+    }
+    if (seen.has(str(row.Id))) continue;
+    seen.add(str(row.Id));
+    matched.push({ input, row });
+  }
+  return { matched, unresolved };
+};
+
+export const readSnapshot = async (conn: Connection, requirements: Requirements, options: ReadOptions): Promise<OrgSnapshot> => {
+  const objects = unique(requirements.objects.map((o) => o.object)).sort();
+  const fieldNames = unique(requirements.objects.flatMap((o) => o.fields.map((f) => f.field))).sort();
+  const appName = options.app ?? requirements.oauth?.app;
+  const filters = userFilters(unique(options.users));
+  const semi = (filter: string): string => `(SELECT Id FROM User WHERE ${filter})`;
+
+  // ---- round trip 1 -------------------------------------------------------------------------
+  const first: BatchQuery[] = [
+    { key: 'org', soql: 'SELECT Id, Name, OrganizationType, IsSandbox, InstanceName FROM Organization' },
+    { key: 'psDescribe', describe: 'PermissionSet' },
+    { key: 'psls', soql: 'SELECT Id, DeveloperName, MasterLabel FROM PermissionSetLicense' },
+  ];
+  for (const f of filters) {
+    first.push(
+      { key: 'users', soql: `SELECT Id, Username, Email, Name, IsActive, ProfileId, Profile.Name, Profile.UserLicense.Name FROM User WHERE ${f}` },
+      { key: 'logins', soql: `SELECT UserId, IsFrozen FROM UserLogin WHERE UserId IN ${semi(f)}` },
+      { key: 'assignments', soql: `SELECT AssigneeId, PermissionSetId, PermissionSetGroupId FROM PermissionSetAssignment WHERE AssigneeId IN ${semi(f)}` },
+      { key: 'pslAssignments', soql: `SELECT AssigneeId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId IN ${semi(f)}` }
+    );
+    if (appName) {
+      first.push({ key: 'tokens', soql: `SELECT AppName, UserId, LastUsedDate, UseCount FROM OauthToken WHERE AppName = ${soqlString(appName)} AND UserId IN ${semi(f)}` });
+    }
+  }
+  for (const chunk of chunkForInList(objects)) {
+    first.push({ key: 'entities', soql: `SELECT QualifiedApiName, Label, InternalSharingModel FROM EntityDefinition WHERE QualifiedApiName IN ${inList(chunk)}` });
+    for (const fieldChunk of chunkForInList(fieldNames, 3000)) {
+      first.push({
+        key: 'particles',
+        soql:
+          'SELECT EntityDefinition.QualifiedApiName, QualifiedApiName, DataType, IsPermissionable, IsNillable, IsCreatable, IsUpdatable ' +
+          `FROM EntityParticle WHERE EntityDefinition.QualifiedApiName IN ${inList(chunk)} AND QualifiedApiName IN ${inList(fieldChunk)}`,
+      });
+    }
+  }
+  if (appName) {
+    first.push({
+      key: 'app',
+      soql: `SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly, OptionsRefreshTokenValidityMetric, RefreshTokenValidityPeriod FROM ConnectedApplication WHERE Name = ${soqlString(appName)}`,
+    });
+  }
+  if (options.includeDependencies) {
+    first.push({
+      key: 'dependencies',
+      tooling: true,
+      soql: "SELECT Permission, RequiredPermission FROM PermissionDependency WHERE PermissionType = 'User Permission' AND RequiredPermissionType = 'User Permission'",
+    });
+  }
+  const r1 = await runQueries(conn, first);
+
+  const describe = (r1.get('psDescribe')?.[0] ?? {}) as { fields?: Array<{ name: string; type: string }> };
+  const availablePermissions = (describe.fields ?? [])
+    .filter((f) => f.name.startsWith('Permissions') && f.type === 'boolean')
+    .map((f) => f.name.slice('Permissions'.length))
+    .sort();
+  const available = new Set(availablePermissions);
+  const wanted = relevantPermissions(requirements);
+  const columns = wanted.filter((p) => available.has(p));
+  const noColumn = wanted.filter((p) => !available.has(p) && p === 'CanApproveUninstalledApps');
+
+  const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? []);
+  const userIds = matched.map((m) => str(m.row.Id));
+  const assignments = (r1.get('assignments') ?? []).filter((a) => userIds.includes(str(a.AssigneeId)));
+  const assignedIds = unique(assignments.map((a) => str(a.PermissionSetId))).sort();
+  const groupIds = unique(assignments.map((a) => str(a.PermissionSetGroupId)).filter(Boolean)).sort();
+  const appRow = r1.get('app')?.[0];
+  const appId = appRow ? str(appRow.Id) : undefined;
+
+  // ---- round trip 2 -------------------------------------------------------------------------
+  const psColumns = [
+    'Id', 'Name', 'Label', 'Type', 'Description', 'IsOwnedByProfile', 'ProfileId', 'Profile.Name',
+    'PermissionSetGroupId', 'PermissionSetGroup.DeveloperName', 'HasActivationRequired', 'License.DeveloperName',
+    ...columns.map((c) => `Permissions${c}`),
+  ].join(', ');
+  const mutingColumns = ['Id', 'DeveloperName', 'MasterLabel', ...columns.map((c) => `Permissions${c}`)].join(', ');
+  const second: BatchQuery[] = [];
+  const objectFilter = objects.length > 0 ? ` AND SobjectType IN ${inList(objects)}` : '';
+  const qualifiedFields = requirements.objects.flatMap((o) => o.fields.map((f) => `${o.object}.${f.field}`));
+  const memberSemi = groupIds.length > 0 ? `(SELECT PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN ${inList(groupIds)})` : '';
+  for (const chunk of chunkForInList(assignedIds)) {
+    second.push({ key: 'sets', soql: `SELECT ${psColumns} FROM PermissionSet WHERE Id IN ${inList(chunk)}` });
+    if (objects.length > 0) {
+      second.push({
+        key: 'objectPerms',
+        soql: `SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords, PermissionsViewAllFields FROM ObjectPermissions WHERE ParentId IN ${inList(chunk)}${objectFilter}`,
+      });
+    }
+    for (const fieldChunk of chunkForInList(unique(qualifiedFields), 3000)) {
+      second.push({
+        key: 'fieldPerms',
+        soql: `SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${inList(chunk)} AND Field IN ${inList(fieldChunk)}`,
+      });
+    }
+    if (appId) {
+      second.push({ key: 'appAccess', soql: `SELECT ParentId, SetupEntityId FROM SetupEntityAccess WHERE SetupEntityId = ${soqlString(appId)} AND ParentId IN ${inList(chunk)}` });
+    }
+  }
+  if (groupIds.length > 0) {
+    second.push(
+      { key: 'components', soql: `SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN ${inList(groupIds)}` },
+      { key: 'sets', soql: `SELECT ${psColumns} FROM PermissionSet WHERE Id IN ${memberSemi}` },
+      { key: 'muting', soql: `SELECT ${mutingColumns} FROM MutingPermissionSet WHERE Id IN ${memberSemi}` }
+    );
+    if (objects.length > 0) {
+      second.push({
+        key: 'objectPerms',
+        soql: `SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords, PermissionsViewAllFields FROM ObjectPermissions WHERE ParentId IN ${memberSemi}${objectFilter}`,
+      });
+    }
+    for (const fieldChunk of chunkForInList(unique(qualifiedFields), 3000)) {
+      second.push({
+        key: 'fieldPerms',
+        soql: `SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${memberSemi} AND Field IN ${inList(fieldChunk)}`,
+      });
+    }
+  }
+  const [r2, appMeta] = await Promise.all([
+    second.length > 0 ? runQueries(conn, second) : Promise.resolve(new Map<string, SoqlRecord[]>()),
+    appRow && appName ? readMetadata(conn, 'ConnectedApp', [appName]).catch(() => []) : Promise.resolve([]),
+  ]);
+
+  // ---- assemble -------------------------------------------------------------------------------
+  const components = r2.get('components') ?? [];
+  const permissionSets: Record<string, PermissionSource> = {};
+  const addSource = (r: SoqlRecord, muting: boolean): void => {
+    const id = str(r.Id);
+    if (permissionSets[id]) return;
+    const type = muting ? 'Muting' : str(r.Type) || (bool(r.IsOwnedByProfile) ? 'Profile' : 'Regular');
+    const groupId = str(r.PermissionSetGroupId);
+    const isProfile = bool(r.IsOwnedByProfile) || type === 'Profile';
+    const isGroup = type === 'Group' || (groupId !== '' && !isProfile);
+    const kind: PermissionSource['kind'] = muting ? 'MutingPermissionSet' : isProfile ? 'Profile' : isGroup ? 'PermissionSetGroup' : 'PermissionSet';
+    const name = muting
+      ? str(r.DeveloperName)
+      : isProfile
+        ? str(rel(r, 'Profile.Name')) || str(r.Label)
+        : isGroup
+          ? str(rel(r, 'PermissionSetGroup.DeveloperName')) || str(r.Name)
+          : str(r.Name);
+    permissionSets[id] = {
+      id,
+      kind,
+      name,
+      label: str(muting ? r.MasterLabel : r.Label) || name,
+      type,
+      sessionBased: bool(r.HasActivationRequired) || type === 'Session',
+      license: str(rel(r, 'License.DeveloperName')) || undefined,
+      description: str(r.Description) || undefined,
+      profileId: isProfile ? str(r.ProfileId) || undefined : undefined,
+      group: isGroup
+        ? {
+            groupId,
+            memberIds: components.filter((c) => str(c.PermissionSetGroupId) === groupId).map((c) => str(c.PermissionSetId)),
+          }
+        : undefined,
+      systemPermissions: columns.filter((c) => bool(r[`Permissions${c}`])),
+      objectPermissions: {},
+      fieldPermissions: {},
+      appAccess: [],
+    };
+  };
+  for (const r of r2.get('sets') ?? []) addSource(r, false);
+  for (const r of r2.get('muting') ?? []) addSource(r, true);
+  for (const source of Object.values(permissionSets)) {
+    if (source.group) {
+      const mutingId = source.group.memberIds.find((id) => permissionSets[id]?.kind === 'MutingPermissionSet');
+      source.group.memberIds = source.group.memberIds.filter((id) => id !== mutingId);
+      source.group.mutingId = mutingId;
+    }
+  }
+  for (const r of r2.get('objectPerms') ?? []) {
+    const source = permissionSets[str(r.ParentId)];
+    if (source) source.objectPermissions[str(r.SobjectType)] = objectFlags(r);
+  }
+  for (const r of r2.get('fieldPerms') ?? []) {
+    const source = permissionSets[str(r.ParentId)];
+    if (source) source.fieldPermissions[str(r.Field)] = { read: bool(r.PermissionsRead), edit: bool(r.PermissionsEdit) };
+  }
+  for (const r of r2.get('appAccess') ?? []) {
+    const source = permissionSets[str(r.ParentId)];
+    if (source) source.appAccess.push(str(r.SetupEntityId));
+  }
+
+  // ---- round trip 3 (only when the org has no column for a relevant permission) -------------------
+  if (noColumn.length > 0) {
+    const holders = Object.values(permissionSets).filter((s) => s.kind === 'PermissionSet' || s.kind === 'Profile');
+    const byType = async (type: 'PermissionSet' | 'Profile'): Promise<void> => {
+      const sets = holders.filter((s) => (type === 'Profile' ? s.kind === 'Profile' : s.kind === 'PermissionSet'));
+      const records = await readMetadata(conn, type, sets.map((s) => s.name));
+      for (const rec of records) {
+        const source = sets.find((s) => s.name === rec.fullName);
+        const enabled = asArray(rec.userPermissions as Array<{ name: string; enabled: unknown }>)
+          .filter((p) => bool(p.enabled) && noColumn.includes(p.name))
+          .map((p) => p.name);
+        if (source) source.systemPermissions = unique([...source.systemPermissions, ...enabled]);
+      }
+    };
+    try {
+      await Promise.all([byType('PermissionSet'), byType('Profile')]);
+    } catch (error) {
+      throw toOrgError(error, 'permission set metadata');
+    }
+  }
+
+  // ---- objects --------------------------------------------------------------------------------
+  const objectMap: Record<string, ObjectDescribe | null> = {};
+  const entities = r1.get('entities') ?? [];
+  for (const object of objects) {
+    const entity = entities.find((e) => str(e.QualifiedApiName).toLowerCase() === object.toLowerCase());
+    if (!entity) {
+      objectMap[object] = null;
+      continue;
+    }
+    const fields: Record<string, FieldDescribe> = {};
+    for (const p of r1.get('particles') ?? []) {
+      if (str(rel(p, 'EntityDefinition.QualifiedApiName')).toLowerCase() !== object.toLowerCase()) continue;
+      const name = str(p.QualifiedApiName);
+      fields[name] = {
+        name,
+        type: str(p.DataType),
+        permissionable: bool(p.IsPermissionable),
+        nillable: bool(p.IsNillable),
+        createable: bool(p.IsCreatable),
+        updateable: bool(p.IsUpdatable),
+      };
+    }
+    objectMap[object] = { name: str(entity.QualifiedApiName), label: str(entity.Label), sharingModel: str(entity.InternalSharingModel) || undefined, fields };
+  }
+
+  // ---- users ----------------------------------------------------------------------------------
+  const logins = r1.get('logins') ?? [];
+  const pslAssignments = r1.get('pslAssignments') ?? [];
+  const tokens = r1.get('tokens') ?? [];
+  const users: UserAccess[] = matched.map(({ input, row }) => {
+    const id = str(row.Id);
+    return {
+      id,
+      username: str(row.Username),
+      email: str(row.Email),
+      name: str(row.Name),
+      isActive: bool(row.IsActive),
+      isFrozen: logins.some((l) => str(l.UserId) === id && bool(l.IsFrozen)),
+      profileName: str(rel(row, 'Profile.Name')),
+      userLicense: str(rel(row, 'Profile.UserLicense.Name')),
+      permissionSetIds: unique(assignments.filter((a) => str(a.AssigneeId) === id).map((a) => str(a.PermissionSetId))).sort(),
+      permissionSetLicenses: unique(
+        pslAssignments.filter((a) => str(a.AssigneeId) === id).map((a) => str(rel(a, 'PermissionSetLicense.DeveloperName')))
+      ).sort(),
+      oauthTokens: tokens
+        .filter((t) => str(t.UserId) === id)
+        .map((t) => ({ appName: str(t.AppName), lastUsedDate: str(t.LastUsedDate) || undefined, useCount: Number(t.UseCount ?? 0) })),
+      requestedAs: input,
+    };
+  });
+
+  const orgRow = r1.get('org')?.[0] ?? {};
+  const limit = (conn as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } }).limitInfo?.apiUsage;
+  const dependencies: Record<string, string[]> = {};
+  for (const d of r1.get('dependencies') ?? []) {
+    const p = str(d.Permission).replace(/^Permissions/, '');
+    const req = str(d.RequiredPermission).replace(/^Permissions/, '');
+    dependencies[p] = unique([...(dependencies[p] ?? []), req]);
+  }
+  let app: AppPolicies | null | undefined;
+  if (appName) {
+    if (appRow) app = appPoliciesFrom(appName, appRow, appMeta[0]);
+    else {
+      // Not installed here: a vendor-hosted app, which users can only authorize with Approve
+      // Uninstalled Connected Apps. (An External Client App would be found by its own query.)
+      app = { name: appName, kind: 'connectedApp', installed: false, scopes: [] };
+    }
+  }
+
+  return {
+    org: {
+      id: str(orgRow.Id),
+      name: str(orgRow.Name),
+      edition: str(orgRow.OrganizationType),
+      isSandbox: bool(orgRow.IsSandbox),
+      instanceUrl: conn.instanceUrl,
+      apiVersion: conn.getApiVersion(),
+      dailyApiRequests: limit ? { max: limit.limit, remaining: Math.max(0, limit.limit - limit.used) } : undefined,
+    },
+    users,
+    unresolvedUsers: unresolved,
+    permissionSets,
+    availablePermissions: noColumn.length > 0 ? unique([...availablePermissions, ...noColumn]).sort() : availablePermissions,
+    objects: objectMap,
+    permissionSetLicenses: Object.fromEntries((r1.get('psls') ?? []).map((p) => [str(p.DeveloperName), str(p.MasterLabel)])),
+    permissionDependencies: dependencies,
+    app,
+  };
+};
