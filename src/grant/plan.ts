@@ -4,7 +4,7 @@
  * what a permission set cannot do (manual steps). It plans "what the integration needs", not "what
  * the user lacks"; `diffPlanAgainstUser` shows the difference for one user.
  */
-import type { NameItem, ObjectAccess, ObjectRequirement, Requirements } from '../requirements/types.js';
+import type { NameItem, OAuthRequirement, ObjectAccess, ObjectRequirement, Requirements } from '../requirements/types.js';
 import type { AppPolicies, FieldDescribe, ObjectDescribe, OrgSnapshot, PermissionSource, UserAccess } from '../snapshot/types.js';
 import {
   compareText,
@@ -140,9 +140,9 @@ function heldAccess(user: UserAccess, snapshot: OrgSnapshot): HeldAccess {
     });
   };
   return {
-    systemPermission: (name) => system.has(name) || (name === 'ViewAllData' && modifyAllData),
+    systemPermission: (name): boolean => system.has(name) || (name === 'ViewAllData' && modifyAllData),
     objectFlag,
-    field: (field, access) => {
+    field: (field, access): boolean => {
       const object = field.slice(0, field.indexOf('.'));
       if (access === 'read' && objectFlag(object, 'viewAllFields')) return true;
       return sources.some((source) => {
@@ -189,7 +189,7 @@ class PlanBuilder {
   private readonly available: Set<string> | undefined;
   private readonly forbidden: Set<string>;
 
-  public constructor(private readonly requirements: Requirements, private readonly snapshot: OrgSnapshot) {
+  public constructor(requirements: Requirements, snapshot: OrgSnapshot) {
     this.dependencies = dependencyTable(snapshot.permissionDependencies);
     // An empty list means the snapshot could not tell (not that the org has no permissions).
     this.available = snapshot.availablePermissions.length > 0 ? new Set(snapshot.availablePermissions) : undefined;
@@ -734,39 +734,45 @@ function planOAuth(builder: PlanBuilder, requirements: Requirements, snapshot: O
   const oauth = requirements.oauth;
   const app = snapshot.app ?? undefined;
   const appName = app?.name ?? oauth?.app ?? `the ${requirements.label} connected app`;
-  const verify = app === undefined ? ' (the app was not read: verify)' : '';
-
   if (snapshot.app === null) {
     builder.manual(
-      `app ${oauth?.app ?? appName}`,
+      `app ${appName}`,
       oauth?.path ?? 'oauth',
-      `Install or create ${oauth?.app ?? appName}: no connected app or external client app of that name is in this org (Setup > App Manager).`
+      `Install or create ${appName}: no connected app or external client app of that name is in this org (Setup > App Manager).`
     );
   }
-  if (oauth !== undefined) {
-    for (const item of oauth.scopes) {
-      if (app !== undefined && item.names.some((scope) => app.scopes.includes(scope))) continue;
-      builder.manual(
-        `oauth scope ${item.names.join(' or ')}`,
-        item.path,
-        `Add the OAuth scope ${item.names.join(' or ')} to ${appName}${verify}: ${scopesLocation(app, appName)}.`
-      );
-    }
-    const policies: Array<[{ value: string; path: string } | undefined, string | undefined, Readonly<Record<string, string>>, string]> = [
-      [oauth.refreshTokenPolicy, app?.refreshTokenPolicy, REFRESH_TOKEN_POLICY_LABELS, 'Refresh Token Policy'],
-      [oauth.ipRelaxation, app?.ipRelaxation, IP_RELAXATION_LABELS, 'IP Relaxation'],
-      [oauth.permittedUsers, app?.permittedUsers, PERMITTED_USERS_LABELS, 'Permitted Users'],
-    ];
-    for (const [wanted, current, labels, setting] of policies) {
-      if (wanted === undefined || (app !== undefined && current === wanted.value)) continue;
-      builder.manual(
-        `oauth ${setting}: ${wanted.value}`,
-        wanted.path,
-        `${policiesLocation(app, appName)}: ${setting} = ${labels[wanted.value] ?? wanted.value}${verify}.`
-      );
-    }
-  }
+  if (oauth !== undefined) planOAuthPolicies(builder, oauth, app, appName);
+  return planAppAccess(builder, requirements, app, appName);
+}
 
+function planOAuthPolicies(builder: PlanBuilder, oauth: OAuthRequirement, app: AppPolicies | undefined, appName: string): void {
+  const verify = app === undefined ? ' (the app was not read: verify)' : '';
+  for (const item of oauth.scopes) {
+    if (app !== undefined && item.names.some((scope) => app.scopes.includes(scope))) continue;
+    builder.manual(
+      `oauth scope ${item.names.join(' or ')}`,
+      item.path,
+      `Add the OAuth scope ${item.names.join(' or ')} to ${appName}${verify}: ${scopesLocation(app, appName)}.`
+    );
+  }
+  const policies: Array<[{ value: string; path: string } | undefined, string | undefined, Readonly<Record<string, string>>, string]> = [
+    [oauth.refreshTokenPolicy, app?.refreshTokenPolicy, REFRESH_TOKEN_POLICY_LABELS, 'Refresh Token Policy'],
+    [oauth.ipRelaxation, app?.ipRelaxation, IP_RELAXATION_LABELS, 'IP Relaxation'],
+    [oauth.permittedUsers, app?.permittedUsers, PERMITTED_USERS_LABELS, 'Permitted Users'],
+  ];
+  for (const [wanted, current, labels, setting] of policies) {
+    if (wanted === undefined || (app !== undefined && current === wanted.value)) continue;
+    builder.manual(
+      `oauth ${setting}: ${wanted.value}`,
+      wanted.path,
+      `${policiesLocation(app, appName)}: ${setting} = ${labels[wanted.value] ?? wanted.value}${verify}.`
+    );
+  }
+}
+
+/** Admin-approved apps: users get in through SetupEntityAccess on a profile or permission set. */
+function planAppAccess(builder: PlanBuilder, requirements: Requirements, app: AppPolicies | undefined, appName: string): PermissionSetPlan['appAccess'] {
+  const oauth = requirements.oauth;
   const adminApproved = app?.permittedUsers === 'adminApproved' || oauth?.permittedUsers?.value === 'adminApproved';
   if (!adminApproved) return undefined;
   if (app?.installed) {

@@ -427,8 +427,6 @@ const runJob = (ctx: MetadataContext, job: DeployJob): void => {
   if (componentErrors === 0) job.status = 'Succeeded';
   else if (!job.options.rollbackOnError && applied.length > 0) job.status = 'SucceededPartial';
   else job.status = 'Failed';
-  // with rollback every component is counted as not deployed when the deploy failed
-  if (job.status === 'Failed') job.outcome.componentsDeployed = 0;
 };
 
 const countComponents = (job: DeployJob): number => ('fatal' in job.prepared ? 0 : job.prepared.components.length);
@@ -479,7 +477,7 @@ export const deployResultOf = (job: DeployJob, includeDetails: boolean): DeployR
     createdByName: DEPLOY_USER.name,
     createdDate: job.createdDate,
     details: {
-      componentFailures: includeDetails || done ? failures : [],
+      componentFailures: includeDetails ? failures : [],
       componentSuccesses: includeDetails ? successes : [],
       runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 },
     },

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { Args, SfCommand } from '@salesforce/sf-plugins-core';
+import { Args } from '@oclif/core';
+import { SfCommand } from '@salesforce/sf-plugins-core';
 import { parse } from 'yaml';
 import { loadPreset, presetsDir } from '../../../requirements/index.js';
 

@@ -1,0 +1,39 @@
+/* "Did you mean" suggestions by edit distance. */
+import { distance } from 'fastest-levenshtein';
+
+export type Candidate = {
+  /** What the user could write (a name or a label) */
+  text: string;
+  /** What it stands for; two candidates with the same target are one suggestion */
+  target: string;
+};
+
+/** Lowercase, whitespace collapsed: how labels and names are compared. */
+export const normaliseText = (value: string): string => value.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** Largest edit distance still worth suggesting for an input of this length. */
+const threshold = (length: number): number => Math.max(2, Math.ceil(length * 0.4));
+
+/**
+ * Up to `max` candidates closest to the input (case-insensitive), nearest first, at most one per
+ * target. A candidate that starts with the input also counts as near (`ModifyAll` → `ModifyAllData`).
+ */
+export const suggest = (input: string, candidates: readonly Candidate[], max = 3): string[] => {
+  const wanted = normaliseText(input);
+  if (wanted.length === 0) return [];
+  const limit = threshold(wanted.length);
+  const best = new Map<string, { text: string; score: number }>();
+  for (const candidate of candidates) {
+    const other = normaliseText(candidate.text);
+    if (Math.abs(other.length - wanted.length) > limit && !(wanted.length >= 4 && other.startsWith(wanted))) continue;
+    let score = distance(wanted, other);
+    if (wanted.length >= 4 && other.startsWith(wanted)) score = Math.min(score, 1.5);
+    if (score > limit) continue;
+    const known = best.get(candidate.target);
+    if (!known || score < known.score) best.set(candidate.target, { text: candidate.text, score });
+  }
+  return [...best.values()]
+    .sort((a, b) => a.score - b.score || a.text.localeCompare(b.text))
+    .slice(0, max)
+    .map((entry) => entry.text);
+};

@@ -1,0 +1,254 @@
+/*
+ * The small vocabularies of a manifest: OAuth scopes, object access verbs, refresh token policies,
+ * API-name and kebab-case syntax, field entries. Each normaliser returns the canonical value or
+ * suggestions; the caller turns a miss into a defect.
+ */
+import { OBJECT_ACCESS, type ObjectAccess } from './types.js';
+import { type Candidate, normaliseText, suggest } from './suggest.js';
+
+/** Kebab-case id (`name`, feature names). Same pattern as the JSON Schema. */
+export const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * Object / field / permission set API name: letters, digits and single underscores, starting with a
+ * letter, with an optional namespace prefix (`ns__`) and suffix (`__c`, `__mdt`, `__e`, ...).
+ * Same pattern as the JSON Schema's objects.propertyNames.
+ */
+export const API_NAME = /^(?:[A-Za-z][A-Za-z0-9]*__)?[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*(?:__[A-Za-z]+)?$/;
+
+/** A `kebab-case` version of what the user wrote, for "e.g." in a message. */
+export const toKebabCase = (value: string): string => {
+  const kebab = value
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return kebab.length > 0 ? kebab : 'my-integration';
+};
+
+export type Normalised<T> = { value: T } | { suggestions: string[] };
+
+// ---------------------------------------------------------------- OAuth scopes
+
+/** Scope values accepted as written (lowercase). `cdp_*` scopes are matched by prefix. */
+export const OAUTH_SCOPES = [
+  'api',
+  'refresh_token',
+  'web',
+  'full',
+  'id',
+  'profile',
+  'email',
+  'address',
+  'phone',
+  'openid',
+  'chatter_api',
+  'custom_permissions',
+  'visualforce',
+  'content',
+  'lightning',
+  'wave_api',
+  'eclair_api',
+  'pardot_api',
+  'chatbot_api',
+  'sfap_api',
+  'interaction_api',
+  'forgot_password',
+  'pwdless_login_api',
+  'user_registration_api',
+] as const;
+
+const CDP_SCOPE = /^cdp_[a-z0-9]+(?:_[a-z0-9]+)*$/;
+
+/** Other spellings of a scope: OAuth synonyms and the ConnectedApp metadata enum (ConnectedAppOauthAccessScope). */
+const SCOPE_ALIASES: Record<string, string> = {
+  // eslint-disable-next-line camelcase
+  offline_access: 'refresh_token',
+  refreshtoken: 'refresh_token',
+  offlineaccess: 'refresh_token',
+  basic: 'id',
+  chatter: 'chatter_api',
+  customapplications: 'visualforce',
+  custompermissions: 'custom_permissions',
+  wave: 'wave_api',
+  eclair: 'eclair_api',
+  pardot: 'pardot_api',
+  chatbot: 'chatbot_api',
+  sfap: 'sfap_api',
+  interaction: 'interaction_api',
+  forgotpassword: 'forgot_password',
+  userregistration: 'user_registration_api',
+  pwdlesslogin: 'pwdless_login_api',
+};
+
+/** Labels Setup shows for scopes (connected app "Selected OAuth Scopes"). */
+const SCOPE_LABELS: Record<string, string> = {
+  'Manage user data via APIs': 'api',
+  'Access and manage your data': 'api',
+  'Perform requests at any time': 'refresh_token',
+  'Perform requests on your behalf at any time': 'refresh_token',
+  'Manage user data via Web browsers': 'web',
+  'Provide access to your data via the Web': 'web',
+  'Access the identity URL service': 'id',
+  'Access your basic information': 'id',
+  'Full access': 'full',
+  'Access unique user identifiers': 'openid',
+  'Access Connect REST API resources': 'chatter_api',
+  'Access custom permissions': 'custom_permissions',
+  'Access Visualforce applications': 'visualforce',
+  'Access content resources': 'content',
+  'Access Lightning applications': 'lightning',
+  'Access Analytics REST API resources': 'wave_api',
+  'Access chatbot services': 'chatbot_api',
+};
+
+const scopeByLabel = new Map(Object.entries(SCOPE_LABELS).map(([label, scope]) => [normaliseText(label), scope]));
+
+const scopeCandidates: Candidate[] = [
+  ...OAUTH_SCOPES.map((scope) => ({ text: scope, target: scope })),
+  { text: 'offline_access', target: 'refresh_token' },
+  { text: 'cdp_query_api', target: 'cdp_query_api' },
+  ...Object.entries(SCOPE_LABELS).map(([label, scope]) => ({ text: label, target: scope })),
+];
+
+const scopeValue = (input: string): string | undefined => {
+  const lower = input.trim().toLowerCase();
+  if ((OAUTH_SCOPES as readonly string[]).includes(lower)) return lower;
+  if (CDP_SCOPE.test(lower)) return lower;
+  const alias = SCOPE_ALIASES[lower] ?? SCOPE_ALIASES[lower.replace(/[\s_-]/g, '')];
+  if (alias) return alias;
+  return scopeByLabel.get(normaliseText(input));
+};
+
+/**
+ * `api`, `API`, `offline_access` (→ `refresh_token`), `cdp_query_api`, a Setup label
+ * ("Manage user data via APIs") or a label with its scopes as Setup lists them
+ * ("Perform requests at any time (refresh_token, offline_access)").
+ */
+export const normaliseScope = (input: string): Normalised<string> => {
+  const direct = scopeValue(input);
+  if (direct) return { value: direct };
+  const withScopes = /^(.*\S)\s*\(([^()]*)\)\s*$/.exec(input.trim());
+  if (withScopes) {
+    const byLabel = scopeByLabel.get(normaliseText(withScopes[1]));
+    const listed = withScopes[2]
+      .split(',')
+      .map((part) => scopeValue(part))
+      .filter((scope): scope is string => scope !== undefined);
+    if (byLabel && (listed.length === 0 || listed.includes(byLabel))) return { value: byLabel };
+    if (!byLabel && listed.length > 0 && new Set(listed).size === 1) return { value: listed[0] };
+  }
+  return { suggestions: suggest(input, scopeCandidates) };
+};
+
+export const scopeExamples = (): string => 'api, refresh_token, web, full, id, openid, chatter_api, cdp_*';
+
+// ---------------------------------------------------------------- object access
+
+const ACCESS_BY_KEY = new Map<string, ObjectAccess>([
+  ...OBJECT_ACCESS.map((access) => [access.toLowerCase(), access] as [string, ObjectAccess]),
+  // Setup's newer object settings page says "View All Records" / "Modify All Records"
+  ['viewallrecords', 'viewAll'],
+  ['modifyallrecords', 'modifyAll'],
+]);
+
+/** Words people write for an access that are not accepted, mapped to the one they mean (suggestion only). */
+const ACCESS_SYNONYMS: Record<string, ObjectAccess> = {
+  update: 'edit',
+  write: 'edit',
+  modify: 'edit',
+  insert: 'create',
+  remove: 'delete',
+  view: 'read',
+  get: 'read',
+  allowread: 'read',
+  allowcreate: 'create',
+  allowedit: 'edit',
+  allowdelete: 'delete',
+  permissionsread: 'read',
+  permissionscreate: 'create',
+  permissionsedit: 'edit',
+  permissionsdelete: 'delete',
+  permissionsviewallrecords: 'viewAll',
+  permissionsmodifyallrecords: 'modifyAll',
+  permissionsviewallfields: 'viewAllFields',
+};
+
+const accessCandidates: Candidate[] = OBJECT_ACCESS.map((access) => ({ text: access, target: access }));
+
+const accessKey = (input: string): string => input.toLowerCase().replace(/[\s_-]+/g, '');
+
+/** `read`, `Read`, `View All`, `view_all`, `View All Fields` → canonical verb. */
+export const normaliseObjectAccess = (input: string): Normalised<ObjectAccess> => {
+  const key = accessKey(input);
+  const access = ACCESS_BY_KEY.get(key);
+  if (access) return { value: access };
+  const synonym = ACCESS_SYNONYMS[key];
+  if (synonym) return { suggestions: [synonym] };
+  return { suggestions: suggest(input.replace(/[\s_-]+/g, ''), accessCandidates) };
+};
+
+// ---------------------------------------------------------------- refresh token policy
+
+const POLICY_PATTERN = /^(specific_lifetime|expire_if_unused):([1-9][0-9]{0,5}):(hours|days|months)$/i;
+
+const POLICY_KEYWORDS: Record<string, string> = {
+  infinite: 'infinite',
+  'valid until revoked': 'infinite',
+  'refresh token is valid until revoked': 'infinite',
+  zero: 'zero',
+  immediately: 'zero',
+  'expire immediately': 'zero',
+  'immediately expire refresh token': 'zero',
+};
+
+const policyCandidates: Candidate[] = [
+  ...Object.entries(POLICY_KEYWORDS).map(([text, target]) => ({ text, target })),
+  { text: 'specific_lifetime:N:UNIT', target: 'specific_lifetime' },
+  { text: 'expire_if_unused:N:UNIT', target: 'expire_if_unused' },
+];
+
+/**
+ * `infinite` ("valid until revoked"), `zero` (also `immediately`), `specific_lifetime:N:UNIT`,
+ * `expire_if_unused:N:UNIT` (UNIT: HOURS, DAYS, MONTHS; any case) → canonical form.
+ */
+export const normaliseRefreshTokenPolicy = (input: string): Normalised<string> => {
+  const keyword = POLICY_KEYWORDS[normaliseText(input)];
+  if (keyword) return { value: keyword };
+  const match = POLICY_PATTERN.exec(input.trim());
+  if (match) return { value: `${match[1].toLowerCase()}:${Number(match[2])}:${match[3].toUpperCase()}` };
+  const head = input.trim().split(':')[0];
+  return { suggestions: suggest(head, policyCandidates) };
+};
+
+// ---------------------------------------------------------------- fields
+
+export type FieldEntry =
+  | { field: string; optional: boolean }
+  | { problem: 'empty' }
+  | { problem: 'optionalMark'; base: string }
+  | { problem: 'dotted'; field: string }
+  | { problem: 'otherObject'; object: string; field: string }
+  | { problem: 'syntax'; suggestion?: string };
+
+/** One entry of `objects.<object>.fields.read|edit`: `Email`, `PersonEmail?`. */
+export const parseFieldEntry = (raw: string, object: string): FieldEntry => {
+  const value = raw.trim();
+  if (value.length === 0 || value === '?') return { problem: 'empty' };
+  const marks = (value.match(/\?/g) ?? []).length;
+  const base = value.replace(/\?+$/, '');
+  if (marks > 1 || (marks === 1 && !value.endsWith('?'))) return { problem: 'optionalMark', base: base.replace(/\?/g, '') };
+  const optional = marks === 1;
+  const dot = base.indexOf('.');
+  if (dot > 0) {
+    const prefix = base.slice(0, dot);
+    const rest = base.slice(dot + 1);
+    if (prefix.toLowerCase() === object.toLowerCase() && API_NAME.test(rest)) return { problem: 'dotted', field: rest + (optional ? '?' : '') };
+    if (API_NAME.test(prefix) && API_NAME.test(rest)) return { problem: 'otherObject', object: prefix, field: rest };
+  }
+  if (!API_NAME.test(base)) {
+    const cleaned = base.replace(/[^A-Za-z0-9_]/g, '');
+    return { problem: 'syntax', suggestion: API_NAME.test(cleaned) && cleaned !== base ? cleaned + (optional ? '?' : '') : undefined };
+  }
+  return { field: base, optional };
+};
