@@ -1,5 +1,5 @@
 /*
- * Batched reads: many SOQL queries in one Composite Batch request (up to 25 subrequests each), with
+ * Batched reads: many SOQL queries in a few Composite requests (up to 5 queries each), with
  * `nextRecordsUrl` paging followed to the end (never a silent row cap) and transient faults retried.
  * All HTTP of the snapshot goes through here, so the request count is easy to reason about.
  */
@@ -10,13 +10,21 @@ const messages = Messages.loadMessages('sf-integration-access', 'snapshot');
 
 export type SoqlRecord = Record<string, unknown>;
 /** A SOQL query, or (with `describe`) an sObject describe, answered inside the same batch. */
-export type BatchQuery = { key: string; soql?: string; tooling?: boolean; describe?: string };
+export type BatchQuery = {
+  key: string;
+  soql?: string;
+  tooling?: boolean;
+  describe?: string;
+  /** A failure of this subrequest (an object this org or API version lacks) yields no rows instead of an error */
+  optional?: boolean;
+};
 
 type QueryResult = { totalSize: number; done: boolean; records: SoqlRecord[]; nextRecordsUrl?: string };
 type SalesforceError = { errorCode?: string; message?: string };
-type BatchResponse = { hasErrors: boolean; results: Array<{ statusCode: number; result: unknown }> };
+type CompositeResponse = { compositeResponse: Array<{ httpStatusCode: number; body: unknown; referenceId: string }> };
 
 const MAX_SUBREQUESTS = 25;
+const MAX_QUERIES_PER_COMPOSITE = 5;
 const TRANSIENT = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG']);
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -96,53 +104,83 @@ const drain = async (conn: Connection, first: QueryResult, key: string): Promise
 };
 
 /**
- * Run the queries in as few Composite Batch requests as possible (25 subrequests each, sent in
- * parallel). Returns the records per key; keys may repeat (chunks of one logical query) and are merged.
+ * Run the queries in as few round trips as possible: Composite requests (`/composite`, which counts as ONE
+ * call against the org's daily API limit, unlike Composite Batch) of up to 5 queries each (Salesforce's
+ * limit) plus any describes, sent in parallel. Tooling queries cannot travel in a Composite request and go
+ * as their own GET, also in parallel. Returns the records per key; keys may repeat (chunks of one logical
+ * query) and are merged.
  */
 export const runQueries = async (conn: Connection, queries: BatchQuery[]): Promise<Map<string, SoqlRecord[]>> => {
   const version = conn.getApiVersion();
   const out = new Map<string, SoqlRecord[]>();
   for (const q of queries) out.set(q.key, []);
   const groups: BatchQuery[][] = [];
-  for (let i = 0; i < queries.length; i += MAX_SUBREQUESTS) groups.push(queries.slice(i, i + MAX_SUBREQUESTS));
-  await Promise.all(
-    groups.map(async (group) => {
-      const body = {
-        haltOnError: false,
-        batchRequests: group.map((q) => ({
-          method: 'GET',
-          url: q.describe
-            ? `v${version}/sobjects/${q.describe}/describe`
-            : `v${version}/${q.tooling ? 'tooling/' : ''}query?q=${encodeURIComponent(q.soql ?? '')}`,
-        })),
-      };
-      const response = await withRetry(async () => {
-        const r = await conn.request<BatchResponse>({
-          method: 'POST',
-          url: `/services/data/v${version}/composite/batch`,
-          body: JSON.stringify(body),
-          headers: { 'content-type': 'application/json' },
-        });
-        // a transient failure of one subrequest: retry the batch (reads are idempotent)
-        const transient = r.results.find((res) => res.statusCode >= 400 && isTransient(describeError(res.result)));
-        if (transient) {
-          const e = describeError(transient.result);
-          throw Object.assign(new Error(e.message), { errorCode: e.errorCode });
-        }
-        return r;
+  let current: BatchQuery[] = [];
+  let queriesInCurrent = 0;
+  for (const q of queries.filter((x) => !x.tooling)) {
+    const isQuery = !q.describe;
+    if (current.length === MAX_SUBREQUESTS || (isQuery && queriesInCurrent === MAX_QUERIES_PER_COMPOSITE)) {
+      groups.push(current);
+      current = [];
+      queriesInCurrent = 0;
+    }
+    current.push(q);
+    if (isQuery) queriesInCurrent++;
+  }
+  if (current.length > 0) groups.push(current);
+
+  const settle = async (q: BatchQuery, status: number, body: unknown): Promise<void> => {
+    if (status >= 400) {
+      const e = describeError(body);
+      if (q.optional && ['INVALID_TYPE', 'INVALID_FIELD', 'NOT_FOUND'].includes(e.errorCode ?? '')) return;
+      throw toOrgError(Object.assign(new Error(e.message), { errorCode: e.errorCode }), q.key);
+    }
+    const records = q.describe ? [body as SoqlRecord] : await drain(conn, body as QueryResult, q.key);
+    out.get(q.key)!.push(...records);
+  };
+
+  const composite = async (group: BatchQuery[]): Promise<void> => {
+    const body = {
+      allOrNone: false,
+      compositeRequest: group.map((q, i) => ({
+        method: 'GET',
+        referenceId: `r${i}`,
+        url: q.describe
+          ? `/services/data/v${version}/sobjects/${q.describe}/describe`
+          : `/services/data/v${version}/query?q=${encodeURIComponent(q.soql ?? '')}`,
+      })),
+    };
+    const response = await withRetry(async () => {
+      const r = await conn.request<CompositeResponse>({
+        method: 'POST',
+        url: `/services/data/v${version}/composite`,
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
       });
-      await Promise.all(
-        group.map(async (q, i) => {
-          const res = response.results[i];
-          if (!res || res.statusCode >= 400) {
-            const e = describeError(res?.result);
-            throw toOrgError(Object.assign(new Error(e.message), { errorCode: e.errorCode }), q.key);
-          }
-          const records = q.describe ? [res.result as SoqlRecord] : await drain(conn, res.result as QueryResult, q.key);
-          out.get(q.key)!.push(...records);
-        })
-      );
-    })
-  );
+      // a transient failure of one subrequest: retry the whole composite (reads are idempotent)
+      const transient = r.compositeResponse.find((res) => res.httpStatusCode >= 400 && isTransient(describeError(res.body)));
+      if (transient) {
+        const e = describeError(transient.body);
+        throw Object.assign(new Error(e.message), { errorCode: e.errorCode });
+      }
+      return r;
+    }).catch((error: unknown) => {
+      throw toOrgError(error, group.map((q) => q.key).join(', '));
+    });
+    await Promise.all(group.map((q, i) => settle(q, response.compositeResponse[i]?.httpStatusCode ?? 500, response.compositeResponse[i]?.body)));
+  };
+
+  const tooling = async (q: BatchQuery): Promise<void> => {
+    try {
+      const result = await withRetry(() => conn.request<QueryResult>({ method: 'GET', url: `/services/data/v${version}/tooling/query?q=${encodeURIComponent(q.soql ?? '')}` }));
+      await settle(q, 200, result);
+    } catch (error) {
+      if (error instanceof SfError && error.name.startsWith('Org')) throw error;
+      const code = errorCodeOf(error);
+      await settle(q, 400, [{ errorCode: code, message: error instanceof Error ? error.message : String(error) }]);
+    }
+  };
+
+  await Promise.all([...groups.map(composite), ...queries.filter((q) => q.tooling).map(tooling)]);
   return out;
 };

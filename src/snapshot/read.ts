@@ -2,10 +2,10 @@
  * The org snapshot reader: all I/O of `check` lives here. It reads everything the evaluation needs for
  * N users in a fixed number of round trips, whatever the size of the manifest or the number of users:
  *
- *   1. one Composite Batch: users, their assignments, PSL assignments, the org, the PermissionSet
+ *   1. Composite requests (5 queries each, sent in parallel): users, their assignments, PSL assignments, the org, the PermissionSet
  *      describe (which Permissions… columns exist), org-wide defaults and field facts of the objects
  *      named, the connected app, OAuth tokens (and PermissionDependency for grant);
- *   2. one Composite Batch: the assigned permission sets with the relevant Permissions… columns,
+ *   2. Composite requests again: the assigned permission sets with the relevant Permissions… columns,
  *      object and field permissions of the objects named, group members and muting sets, app access;
  *      in parallel, the connected app's policies through readMetadata when an app is named;
  *   3. only when needed: readMetadata of the user's sets for a permission the org has no column for.
@@ -214,6 +214,8 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     first.push({
       key: 'dependencies',
       tooling: true,
+      // not exposed in every org / API version: the planner falls back to its built-in table
+      optional: true,
       soql: "SELECT Permission, RequiredPermission FROM PermissionDependency WHERE PermissionType = 'User Permission' AND RequiredPermissionType = 'User Permission'",
     });
   }

@@ -41,12 +41,13 @@ export async function validatePermissionSetFiles(files: Array<{ fileName: string
   if (names.size !== files.length) throw new Error('validatePermissionSetFiles: file names must be distinct');
   const { schema, preload } = schemas();
   const result = await validateXML({ xml: files, schema: [schema], preload: [preload] });
+  const lines = result.rawOutput.split('\n');
   return files.map((file) => {
+    // xmllint prints "<file> validates" for each valid file, nothing like it for any other outcome.
+    const valid = lines.includes(`${file.fileName} validates`);
     const errors = result.errors
-      .filter((error) => error.loc === null ? files.length === 1 : error.loc.fileName === file.fileName)
+      .filter((error) => error.loc?.fileName === file.fileName)
       .map((error) => error.rawMessage);
-    // xmllint reports "<file> validates" / "<file> fails to validate" per file.
-    const failed = result.rawOutput.includes(`${file.fileName} fails to validate`) || errors.length > 0;
-    return { valid: !failed && (result.valid || files.length > 1), errors };
+    return { valid, errors: valid ? [] : errors.length > 0 ? errors : [result.rawOutput] };
   });
 }

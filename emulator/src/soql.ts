@@ -1,0 +1,552 @@
+/*
+ * A SOQL evaluator over the compiled tables, parsed with @jetstreamapp/soql-parser-js.
+ * SELECT with relationship paths, WHERE (AND/OR/NOT, comparison, IN/NOT IN, LIKE, semi-joins),
+ * ORDER BY, LIMIT, OFFSET, COUNT() and COUNT(field); results in Salesforce's shape.
+ */
+import { parseQuery } from '@jetstreamapp/soql-parser-js';
+import type { FieldType, Query, WhereClause } from '@jetstreamapp/soql-parser-js';
+import { Db, valueKey, type Lookup, type Row, type Table } from './tables.js';
+
+export class SoqlError extends Error {
+  public readonly status: number;
+  public readonly errorCode: string;
+  public constructor(status: number, errorCode: string, message: string) {
+    super(message);
+    this.name = 'SoqlError';
+    this.status = status;
+    this.errorCode = errorCode;
+  }
+}
+
+export type SfRecord = { attributes: { type: string; url?: string }; [key: string]: unknown };
+
+export type QueryOptions = {
+  /** served from /tooling/query */
+  tooling: boolean;
+  /** API version for record urls, e.g. '62.0' */
+  apiVersion: string;
+};
+
+export type QueryOutcome = {
+  /** totalSize as Salesforce reports it (COUNT() gives the count with no records) */
+  totalSize: number;
+  records: SfRecord[];
+};
+
+// ---------------------------------------------------------------- errors in Salesforce's words
+
+const positionOf = (soql: string, token: string): number => {
+  const idx = soql.toLowerCase().indexOf(token.toLowerCase());
+  return idx >= 0 ? idx + 1 : 1;
+};
+
+const pointer = (soql: string, column: number): string => `${soql}\n${' '.repeat(Math.max(0, column - 1))}^\nERROR at Row:1:Column:${column}\n`;
+
+const noSuchColumn = (soql: string, column: string, entity: string): SoqlError =>
+  new SoqlError(
+    400,
+    'INVALID_FIELD',
+    `${pointer(soql, positionOf(soql, column))}No such column '${column}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`
+  );
+
+const badRelationship = (soql: string, rel: string): SoqlError =>
+  new SoqlError(
+    400,
+    'INVALID_FIELD',
+    `${pointer(soql, positionOf(soql, rel))}Didn't understand relationship '${rel}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`
+  );
+
+const unsupportedType = (soql: string, name: string): SoqlError =>
+  new SoqlError(
+    400,
+    'INVALID_TYPE',
+    `${pointer(soql, positionOf(soql, name))}sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
+  );
+
+const malformed = (soql: string, message: string): SoqlError => new SoqlError(400, 'MALFORMED_QUERY', `${pointer(soql, 1)}${message}`);
+
+// ---------------------------------------------------------------- field paths
+
+type ResolvedPath = {
+  /** lookups to follow, in order (empty for a direct column) */
+  hops: Lookup[];
+  /** canonical relationship names along the way */
+  relNames: string[];
+  /** the final column, canonical; undefined when a hop's target is not a served table */
+  column: string | undefined;
+  /** the table the final column lives in */
+  table: Table | undefined;
+};
+
+class Resolver {
+  public constructor(private readonly db: Db, private readonly soql: string, private readonly alias: string | undefined) {}
+
+  public table(name: string, tooling: boolean): Table {
+    const t = this.db.table(name);
+    if (!t || (tooling ? t.api === 'data' : t.api === 'tooling')) throw unsupportedType(this.soql, name);
+    return t;
+  }
+
+  public path(root: Table, dotted: string): ResolvedPath {
+    let parts = dotted.split('.');
+    if (this.alias && parts.length > 1 && parts[0].toLowerCase() === this.alias.toLowerCase()) parts = parts.slice(1);
+    const hops: Lookup[] = [];
+    const relNames: string[] = [];
+    let table: Table | undefined = root;
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (!table) {
+        relNames.push(parts[i]);
+        continue;
+      }
+      const lookup = table.relationships.get(parts[i].toLowerCase());
+      if (!lookup) throw badRelationship(this.soql, parts[i]);
+      hops.push(lookup);
+      relNames.push(lookup.relationshipName);
+      table = lookup.targets.map((t) => this.db.table(t)).find((t): t is Table => t !== undefined);
+    }
+    const last = parts[parts.length - 1];
+    if (!table) return { hops, relNames, column: undefined, table: undefined };
+    const column = table.columns.get(last.toLowerCase());
+    if (!column) throw noSuchColumn(this.soql, last, table.name);
+    return { hops, relNames, column, table };
+  }
+}
+
+/** The value at the end of a path for one row (null when a lookup is empty). */
+const pathValue = (db: Db, table: Table, row: Row, path: ResolvedPath): unknown => {
+  let t = table;
+  let r = row;
+  for (const hop of path.hops) {
+    const next = db.follow(hop, db.value(t, r, hop.column));
+    if (!next) return null;
+    t = next.table;
+    r = next.row;
+  }
+  if (!path.column) return null;
+  return db.value(t, r, path.column);
+};
+
+const pathType = (path: ResolvedPath): string | undefined => (path.column && path.table ? path.table.types.get(path.column) : undefined);
+
+// ---------------------------------------------------------------- WHERE
+
+type Literal = { kind: 'values'; values: unknown[] } | { kind: 'keys'; keys: Set<string> };
+
+type CondNode = {
+  kind: 'cond';
+  path: ResolvedPath;
+  operator: string;
+  literal: Literal;
+};
+type Expr = CondNode | { kind: 'and' | 'or'; items: Expr[] } | { kind: 'not'; item: Expr };
+
+type Token = { t: '(' } | { t: ')' } | { t: 'AND' } | { t: 'OR' } | { t: 'NOT' } | { t: 'cond'; c: Record<string, unknown> };
+
+const flattenWhere = (where: WhereClause | undefined, out: Token[]): void => {
+  let node: WhereClause | undefined = where;
+  while (node) {
+    const n = node as unknown as { left: Record<string, unknown> | null; operator?: string; right?: WhereClause };
+    const left = n.left;
+    if (left) {
+      const open = typeof left.openParen === 'number' ? left.openParen : 0;
+      for (let i = 0; i < open; i++) out.push({ t: '(' });
+      if ('field' in left || 'fn' in left) {
+        out.push({ t: 'cond', c: left });
+        const close = typeof left.closeParen === 'number' ? left.closeParen : 0;
+        for (let i = 0; i < close; i++) out.push({ t: ')' });
+      }
+    }
+    if (n.operator === 'AND' || n.operator === 'OR' || n.operator === 'NOT') out.push({ t: n.operator });
+    node = n.right;
+  }
+};
+
+const unquote = (raw: string): string => {
+  const s = raw.startsWith("'") && raw.endsWith("'") ? raw.slice(1, -1) : raw;
+  return s.replace(/\\(.)/g, (_m, c: string) => ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' })[c] ?? c);
+};
+
+const literalValue = (raw: string, type: string | undefined): unknown => {
+  switch (type) {
+    case 'STRING':
+      return unquote(raw);
+    case 'INTEGER':
+    case 'DECIMAL':
+      return Number(raw);
+    case 'BOOLEAN':
+      return raw.toLowerCase() === 'true';
+    case 'NULL':
+      return null;
+    default:
+      return raw.startsWith("'") ? unquote(raw) : raw;
+  }
+};
+
+const likeRegex = (pattern: string): RegExp => {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern.charAt(i);
+    if (ch === '\\' && i + 1 < pattern.length) {
+      re += pattern.charAt(++i).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    } else if (ch === '%') re += '[\\s\\S]*';
+    else if (ch === '_') re += '[\\s\\S]';
+    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'i');
+};
+
+const compareValues = (a: unknown, b: unknown): number => {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  const sa = String(a).toLowerCase();
+  const sb = String(b).toLowerCase();
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+};
+
+// ---------------------------------------------------------------- the engine
+
+type ProjectionItem =
+  | { kind: 'field'; name: string; column: string }
+  | { kind: 'rel'; name: string; lookup: Lookup | undefined; node: ProjectionItem[] };
+
+type Aggregate = { alias: string; fn: string; path: ResolvedPath | undefined };
+
+export class SoqlEngine {
+  public constructor(private readonly db: Db) {}
+
+  public run(soql: string, opts: QueryOptions): QueryOutcome {
+    let query: Query;
+    try {
+      query = parseQuery(soql);
+    } catch (e) {
+      throw malformed(soql, (e as Error).message);
+    }
+    return this.runParsed(soql, query, opts);
+  }
+
+  private runParsed(soql: string, query: Query, opts: QueryOptions): QueryOutcome {
+    if (!query.sObject) throw malformed(soql, 'unexpected token: FROM');
+    const resolver = new Resolver(this.db, soql, query.sObjectAlias);
+    const table = resolver.table(query.sObject, opts.tooling);
+    const fields = query.fields ?? [];
+    if (query.groupBy) throw malformed(soql, 'GROUP BY is not supported by this emulator');
+
+    // projection
+    const items: ProjectionItem[] = [];
+    const aggregates: Aggregate[] = [];
+    let countOnly = false;
+    let exprN = 0;
+    for (const f of fields) {
+      this.addField(resolver, table, f, items, aggregates, () => `expr${exprN++}`, soql, (v) => (countOnly = v));
+    }
+    if (countOnly && (items.length > 0 || aggregates.length > 0)) throw malformed(soql, 'COUNT() must be the only element in the SELECT list');
+    if (aggregates.length > 0 && items.length > 0)
+      throw malformed(soql, `Field must be grouped or aggregated: ${items[0].name}`);
+
+    // filter
+    const tokens: Token[] = [];
+    flattenWhere(query.where, tokens);
+    const expr = tokens.length > 0 ? this.parseExpr(tokens, resolver, table, soql, opts) : undefined;
+    let rows = this.candidates(table, expr);
+    if (expr) rows = rows.filter((r) => this.evaluate(expr, table, r));
+
+    // order
+    const order = query.orderBy ? (Array.isArray(query.orderBy) ? query.orderBy : [query.orderBy]) : [];
+    if (order.length > 0) {
+      const keys = order.map((o) => {
+        if (!('field' in o)) throw malformed(soql, 'ORDER BY functions are not supported by this emulator');
+        const path = resolver.path(table, o.field);
+        const desc = o.order === 'DESC';
+        const nullsFirst = o.nulls ? o.nulls === 'FIRST' : !desc;
+        return { path, desc, nullsFirst };
+      });
+      const decorated = rows.map((r) => ({ r, v: keys.map((k) => pathValue(this.db, table, r, k.path)) }));
+      decorated.sort((a, b) => {
+        for (let i = 0; i < keys.length; i++) {
+          const va = a.v[i];
+          const vb = b.v[i];
+          const na = va === null || va === undefined;
+          const nb = vb === null || vb === undefined;
+          if (na && nb) continue;
+          if (na || nb) return (na ? -1 : 1) * (keys[i].nullsFirst ? 1 : -1);
+          const c = compareValues(va, vb);
+          if (c !== 0) return keys[i].desc ? -c : c;
+        }
+        return 0;
+      });
+      rows = decorated.map((d) => d.r);
+    }
+    const offset = query.offset ?? 0;
+    if (offset > 2000) throw new SoqlError(400, 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');
+    if (offset > 0) rows = rows.slice(offset);
+    if (query.limit !== undefined) rows = rows.slice(0, query.limit);
+
+    if (countOnly) return { totalSize: rows.length, records: [] };
+    if (aggregates.length > 0) {
+      const rec: SfRecord = { attributes: { type: 'AggregateResult' } };
+      for (const a of aggregates) {
+        const values = a.path ? rows.map((r) => pathValue(this.db, table, r, a.path as ResolvedPath)).filter((v) => v !== null && v !== undefined) : rows;
+        rec[a.alias] = aggregateValue(a.fn, values);
+      }
+      return { totalSize: 1, records: [rec] };
+    }
+    const records = rows.map((r) => this.project(table, r, items, opts));
+    return { totalSize: records.length, records };
+  }
+
+  private addField(
+    resolver: Resolver,
+    table: Table,
+    f: FieldType,
+    items: ProjectionItem[],
+    aggregates: Aggregate[],
+    nextAlias: () => string,
+    soql: string,
+    setCountOnly: (v: boolean) => void
+  ): void {
+    if (f.type === 'Field' || f.type === 'FieldRelationship') {
+      const dotted = f.type === 'Field' ? f.field : [...f.relationships, f.field].join('.');
+      const path = resolver.path(table, dotted);
+      let list = items;
+      for (let i = 0; i < path.relNames.length; i++) {
+        const name = path.relNames[i];
+        let rel = list.find((it): it is Extract<ProjectionItem, { kind: 'rel' }> => it.kind === 'rel' && it.name === name);
+        if (!rel) {
+          rel = { kind: 'rel', name, lookup: path.hops[i], node: [] };
+          list.push(rel);
+        }
+        list = rel.node;
+      }
+      const column = path.column ?? dotted.split('.').pop() ?? dotted;
+      if (!list.some((it) => it.kind === 'field' && it.name === column)) list.push({ kind: 'field', name: column, column });
+      return;
+    }
+    if (f.type === 'FieldFunctionExpression') {
+      const fn = f.functionName.toUpperCase();
+      const params = f.parameters.filter((p): p is string => typeof p === 'string');
+      if (fn === 'COUNT' && params.length === 0) {
+        setCountOnly(true);
+        return;
+      }
+      if (['COUNT', 'COUNT_DISTINCT', 'MAX', 'MIN', 'SUM', 'AVG'].includes(fn) && params.length === 1) {
+        aggregates.push({ alias: f.alias ?? nextAlias(), fn, path: resolver.path(table, params[0]) });
+        return;
+      }
+      throw malformed(soql, `function ${fn} is not supported by this emulator`);
+    }
+    throw malformed(soql, 'sub-queries in the SELECT list are not supported by this emulator');
+  }
+
+  private project(table: Table, row: Row, items: ProjectionItem[], opts: QueryOptions): SfRecord {
+    const key = this.db.value(table, row, table.keyColumn);
+    const base = `/services/data/v${opts.apiVersion}/${opts.tooling ? 'tooling/' : ''}sobjects/${table.name}`;
+    const out: SfRecord = { attributes: { type: table.name, url: `${base}/${String(key)}` } };
+    for (const it of items) {
+      if (it.kind === 'field') out[it.name] = this.db.value(table, row, it.column);
+      else {
+        const target = it.lookup ? this.db.follow(it.lookup, this.db.value(table, row, it.lookup.column)) : undefined;
+        out[it.name] = target ? this.project(target.table, target.row, it.node, opts) : null;
+      }
+    }
+    return out;
+  }
+
+  // ---- WHERE parsing (precedence: NOT > AND > OR)
+  private parseExpr(tokens: Token[], resolver: Resolver, table: Table, soql: string, opts: QueryOptions): Expr {
+    let pos = 0;
+    const peek = (): Token | undefined => tokens[pos];
+    const parseOr = (): Expr => {
+      const items = [parseAnd()];
+      while (peek()?.t === 'OR') {
+        pos++;
+        items.push(parseAnd());
+      }
+      return items.length === 1 ? items[0] : { kind: 'or', items };
+    };
+    const parseAnd = (): Expr => {
+      const items = [parseUnary()];
+      while (peek()?.t === 'AND') {
+        pos++;
+        items.push(parseUnary());
+      }
+      return items.length === 1 ? items[0] : { kind: 'and', items };
+    };
+    const parseUnary = (): Expr => {
+      const tok = peek();
+      if (!tok) throw malformed(soql, 'unexpected end of WHERE clause');
+      if (tok.t === 'NOT') {
+        pos++;
+        return { kind: 'not', item: parseUnary() };
+      }
+      if (tok.t === '(') {
+        pos++;
+        const e = parseOr();
+        if (peek()?.t !== ')') throw malformed(soql, "expecting ')'");
+        pos++;
+        return e;
+      }
+      if (tok.t === 'cond') {
+        pos++;
+        return this.condition(tok.c, resolver, table, soql, opts);
+      }
+      throw malformed(soql, `unexpected token: ${tok.t}`);
+    };
+    const e = parseOr();
+    if (pos < tokens.length) throw malformed(soql, `unexpected token: ${tokens[pos].t}`);
+    return e;
+  }
+
+  private condition(c: Record<string, unknown>, resolver: Resolver, table: Table, soql: string, opts: QueryOptions): CondNode {
+    if (typeof c.field !== 'string') throw malformed(soql, 'functions in WHERE are not supported by this emulator');
+    const path = resolver.path(table, c.field);
+    const operator = String(c.operator).toUpperCase();
+    if (c.valueQuery) {
+      const inner = c.valueQuery as Query;
+      const innerFields = inner.fields ?? [];
+      if (innerFields.length !== 1) throw malformed(soql, 'a semi-join sub-query selects exactly one field');
+      const sub = this.runParsed(soql, inner, opts);
+      const f = innerFields[0];
+      const name = f.type === 'Field' ? f.field : f.type === 'FieldRelationship' ? [...f.relationships, f.field].join('.') : '';
+      const innerTable = resolver.table(inner.sObject ?? '', opts.tooling);
+      const innerPath = resolver.path(innerTable, name);
+      const type = pathType(path) ?? pathType(innerPath);
+      const keys = new Set<string>();
+      for (const rec of sub.records) keys.add(valueKey(type, recordPathValue(rec, name)));
+      return { kind: 'cond', path, operator, literal: { kind: 'keys', keys } };
+    }
+    const raw = c.value;
+    const types = c.literalType;
+    if (Array.isArray(raw)) {
+      const values = raw.map((v, i) => literalValue(String(v), Array.isArray(types) ? String(types[i]) : (types as string | undefined)));
+      return { kind: 'cond', path, operator, literal: { kind: 'values', values } };
+    }
+    if (typeof raw === 'string' && (c.literalType === 'DATE_LITERAL' || c.literalType === 'DATE_N_LITERAL'))
+      throw malformed(soql, 'date literals are not supported by this emulator');
+    const value = literalValue(String(raw), Array.isArray(types) ? String(types[0]) : (types as string | undefined));
+    return { kind: 'cond', path, operator, literal: { kind: 'values', values: [value] } };
+  }
+
+  private evaluate(e: Expr, table: Table, row: Row): boolean {
+    switch (e.kind) {
+      case 'and':
+        return e.items.every((i) => this.evaluate(i, table, row));
+      case 'or':
+        return e.items.some((i) => this.evaluate(i, table, row));
+      case 'not':
+        return !this.evaluate(e.item, table, row);
+      default:
+        return this.test(e, table, row);
+    }
+  }
+
+  private test(c: CondNode, table: Table, row: Row): boolean {
+    const v = pathValue(this.db, table, row, c.path);
+    const type = pathType(c.path);
+    const isNull = v === null || v === undefined;
+    const keysOf = (lit: Literal): Set<string> => (lit.kind === 'keys' ? lit.keys : new Set(lit.values.map((x) => valueKey(type, x))));
+    switch (c.operator) {
+      case '=':
+      case '!=': {
+        const lit = c.literal.kind === 'values' ? c.literal.values[0] : undefined;
+        const eq = valueKey(type, v) === valueKey(type, lit);
+        return c.operator === '=' ? eq : !eq;
+      }
+      case 'IN':
+        return !isNull && keysOf(c.literal).has(valueKey(type, v));
+      case 'NOT IN':
+        return !keysOf(c.literal).has(valueKey(type, v));
+      case 'LIKE': {
+        if (isNull || c.literal.kind !== 'values') return false;
+        const pattern = c.literal.values[0];
+        return typeof pattern === 'string' && likeRegex(pattern).test(String(v));
+      }
+      case '<':
+      case '>':
+      case '<=':
+      case '>=': {
+        const lit = c.literal.kind === 'values' ? c.literal.values[0] : undefined;
+        if (isNull || lit === null || lit === undefined) return false;
+        const cmp = compareValues(v, lit);
+        return c.operator === '<' ? cmp < 0 : c.operator === '>' ? cmp > 0 : c.operator === '<=' ? cmp <= 0 : cmp >= 0;
+      }
+      case 'INCLUDES':
+      case 'EXCLUDES': {
+        const have = new Set(String(v ?? '').toLowerCase().split(';'));
+        const want = c.literal.kind === 'values' ? c.literal.values.map((x) => String(x).toLowerCase()) : [];
+        const hit = want.some((w) => w.split(';').every((p) => have.has(p)));
+        return c.operator === 'INCLUDES' ? hit : !hit;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Uses an index for `col = x` / `col IN (…)` conjuncts on direct columns; the full filter still runs. */
+  private candidates(table: Table, expr: Expr | undefined): Row[] {
+    if (!expr) return table.rows;
+    const conjuncts = expr.kind === 'and' ? expr.items : [expr];
+    let best: Row[] | undefined;
+    for (const c of conjuncts) {
+      if (c.kind !== 'cond' || c.path.hops.length > 0 || !c.path.column) continue;
+      if (c.operator !== '=' && c.operator !== 'IN') continue;
+      const idx = this.db.index(table, c.path.column);
+      const type = table.types.get(c.path.column);
+      const keys = c.literal.kind === 'keys' ? [...c.literal.keys] : c.literal.values.map((v) => valueKey(type, v));
+      const seen = new Set<Row>();
+      const out: Row[] = [];
+      for (const k of keys) for (const r of idx.get(k) ?? []) if (!seen.has(r)) {
+        seen.add(r);
+        out.push(r);
+      }
+      if (!best || out.length < best.length) best = out;
+    }
+    if (!best) return table.rows;
+    // keep table order (stable results as without the index)
+    if (best.length > 1 && best.length < table.rows.length) {
+      const order = this.rowOrder(table);
+      best.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    }
+    return best;
+  }
+
+  private orders = new Map<Table, Map<Row, number>>();
+  private rowOrder(table: Table): Map<Row, number> {
+    let m = this.orders.get(table);
+    if (!m) {
+      m = new Map(table.rows.map((r, i) => [r, i]));
+      this.orders.set(table, m);
+    }
+    return m;
+  }
+}
+
+const recordPathValue = (rec: SfRecord, dotted: string): unknown => {
+  let cur: unknown = rec;
+  for (const part of dotted.split('.')) {
+    if (cur === null || typeof cur !== 'object') return null;
+    const obj = cur as Record<string, unknown>;
+    const key = Object.keys(obj).find((k) => k.toLowerCase() === part.toLowerCase());
+    cur = key ? obj[key] : null;
+  }
+  return cur;
+};
+
+const aggregateValue = (fn: string, values: unknown[]): unknown => {
+  switch (fn) {
+    case 'COUNT':
+      return values.length;
+    case 'COUNT_DISTINCT':
+      return new Set(values.map((v) => valueKey(undefined, v))).size;
+    case 'MAX':
+    case 'MIN': {
+      if (values.length === 0) return null;
+      return values.reduce((a, b) => (compareValues(a, b) * (fn === 'MAX' ? 1 : -1) >= 0 ? a : b));
+    }
+    case 'SUM':
+      return values.length === 0 ? null : values.reduce((a: number, b) => a + Number(b), 0);
+    case 'AVG':
+      return values.length === 0 ? null : values.reduce((a: number, b) => a + Number(b), 0) / values.length;
+    default:
+      return null;
+  }
+};
