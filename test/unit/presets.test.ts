@@ -22,13 +22,16 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const presetsDir = path.join(repoRoot, 'presets');
 const schemaPath = path.join(repoRoot, 'schemas', 'requirements-manifest.schema.json');
 
-/** The reference data: a copy inside the repo if there is one, else the shared fixtures. */
-const fixturesDir = [
-  process.env.SALESFORCE_FIXTURES_DIR,
-  path.join(repoRoot, 'test', 'fixtures', 'salesforce'),
-  '/work/shared/fixtures/salesforce',
-].find((dir): dir is string => dir !== undefined && existsSync(path.join(dir, 'user-permissions.txt')));
-if (!fixturesDir) throw new Error('Salesforce reference fixtures not found (set SALESFORCE_FIXTURES_DIR)');
+/**
+ * The Salesforce reference data: the shared fixtures (SALESFORCE_FIXTURES_DIR or
+ * /work/shared/fixtures/salesforce), else the byte-identical copies vendored in this repository
+ * (data/ for the permission lists, emulator/fixtures/describe/ for the describes).
+ */
+const sharedFixtures = [process.env.SALESFORCE_FIXTURES_DIR, '/work/shared/fixtures/salesforce'].find(
+  (dir): dir is string => dir !== undefined && existsSync(path.join(dir, 'user-permissions.txt'))
+);
+const permissionsDir = sharedFixtures ?? path.join(repoRoot, 'data');
+const describeDir = sharedFixtures ? path.join(sharedFixtures, 'describe') : path.join(repoRoot, 'emulator', 'fixtures', 'describe');
 
 const EXPECTED_PRESETS = [
   'accord',
@@ -77,16 +80,16 @@ type RawPreset = { file: string; text: string; manifest: RawManifest };
 // Reference data
 // ---------------------------------------------------------------------------------------------
 const readLines = (file: string): string[] =>
-  readFileSync(path.join(fixturesDir, file), 'utf8')
+  readFileSync(file, 'utf8')
     .split('\n')
     .map((line) => line.trimEnd())
     .filter((line) => line.length > 0);
 
-const permissionApiNames = new Set(readLines('user-permissions.txt'));
+const permissionApiNames = new Set(readLines(path.join(permissionsDir, 'user-permissions.txt')));
 
 /** Setup label → API names (labels are not unique in general). */
 const permissionsByLabel = new Map<string, string[]>();
-for (const line of readLines('user-permission-labels.tsv').slice(1)) {
+for (const line of readLines(path.join(permissionsDir, 'user-permission-labels.tsv')).slice(1)) {
   const [name, label] = line.split('\t');
   permissionsByLabel.set(label, [...(permissionsByLabel.get(label) ?? []), name]);
 }
@@ -108,7 +111,7 @@ type DescribeField = { name: string } & DescribedField;
 
 /** object → field → facts, from fields.tsv (six real describes) and the Task/User describes. */
 const describedFields = new Map<string, Map<string, DescribedField>>();
-const tsv = readLines(path.join('describe', 'fields.tsv'));
+const tsv = readLines(path.join(describeDir, 'fields.tsv'));
 const header = tsv[0].split('\t');
 const col = (column: string): number => header.indexOf(column);
 for (const line of tsv.slice(1)) {
@@ -123,7 +126,7 @@ for (const line of tsv.slice(1)) {
   describedFields.set(object, fields);
 }
 for (const object of ['Task', 'User']) {
-  const describe = JSON.parse(readFileSync(path.join(fixturesDir, 'describe', `${object}.json`), 'utf8')) as {
+  const describe = JSON.parse(readFileSync(path.join(describeDir, `${object}.json`), 'utf8')) as {
     fields: DescribeField[];
   };
   describedFields.set(object, new Map(describe.fields.map((field) => [field.name, field])));
@@ -567,18 +570,28 @@ const sortedNames = (items: NameItem[]): string[][] =>
   items.map((item) => [...item.names].sort()).sort((a, b) => a.join().localeCompare(b.join()));
 
 function expectedBody(raw: RawBody): { systemPermissions: string[][]; fields: string[] } {
+  // One requirement per field: edit implies read, so a field under both is one edit requirement,
+  // optional only if every mention of it is optional.
+  const fieldKeys: string[] = [];
+  for (const [object, requirement] of Object.entries(raw.objects ?? {})) {
+    const byField = new Map<string, { access: 'read' | 'edit'; optional: boolean }>();
+    for (const access of ['read', 'edit'] as const) {
+      for (const entry of requirement.fields?.[access] ?? []) {
+        const { name, optional } = stripOptional(entry);
+        const known = byField.get(name);
+        byField.set(name, {
+          access: known?.access === 'edit' ? 'edit' : access,
+          optional: known ? known.optional && optional : optional,
+        });
+      }
+    }
+    for (const [name, { access, optional }] of byField) {
+      fieldKeys.push(`${object}.${name}:${access}${optional ? ':optional' : ''}`);
+    }
+  }
   return {
     systemPermissions: resolvedItems(raw.systemPermissions).sort((a, b) => a.join().localeCompare(b.join())),
-    fields: Object.entries(raw.objects ?? {})
-      .flatMap(([object, requirement]) =>
-        (['read', 'edit'] as const).flatMap((access) =>
-          (requirement.fields?.[access] ?? []).map((field) => {
-            const { name, optional } = stripOptional(field);
-            return `${object}.${name}:${access}${optional ? ':optional' : ''}`;
-          })
-        )
-      )
-      .sort(),
+    fields: fieldKeys.sort(),
   };
 }
 
@@ -596,8 +609,11 @@ function loadedBody(body: RequirementBody): { systemPermissions: string[][]; fie
 describe('built-in presets: through the loader', () => {
   it('lists every preset', async () => {
     const listed = await listPresets();
-    const names = listed.map((entry: string | { name: string }) => (typeof entry === 'string' ? entry : entry.name));
-    expect([...names].sort()).to.deep.equal(EXPECTED_PRESETS);
+    expect(listed.map((summary) => summary.name).sort()).to.deep.equal(EXPECTED_PRESETS);
+    for (const summary of listed) {
+      expect(summary.label, summary.name).to.equal(preset(summary.name).label);
+      expect(summary.features, summary.name).to.have.members(Object.keys(preset(summary.name).features ?? {}));
+    }
   });
 
   for (const name of EXPECTED_PRESETS) {
