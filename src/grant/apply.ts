@@ -17,7 +17,7 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'grant');
 
 /** Marker in the description of every permission set this tool generates. */
-export const OWNER_MARKER = '[sf-integration-access]';
+export { PLAN_MARKER as OWNER_MARKER } from './index.js';
 
 export type WriteOutcome = { path: string; status: 'created' | 'updated' | 'unchanged' };
 

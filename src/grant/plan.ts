@@ -6,6 +6,18 @@
  */
 import type { NameItem, OAuthRequirement, ObjectAccess, ObjectRequirement, Requirements } from '../requirements/types.js';
 import type { AppPolicies, FieldDescribe, ObjectDescribe, OrgSnapshot, PermissionSource, UserAccess } from '../snapshot/types.js';
+import { describeGrants, effectiveAccess } from '../evaluation/index.js';
+import {
+  appPoliciesPath,
+  hasNoObjectPermissions,
+  IP_RELAXATION_LABELS,
+  IP_RELAXATION_RANK,
+  PERMITTED_USERS_LABELS,
+  REFRESH_TOKEN_POLICY_LABELS,
+  refreshTokenPolicySatisfies,
+  scopeGrantedBy,
+  specialObjectAccess,
+} from '../evaluation/rules.js';
 import {
   compareText,
   dependencyClosure,
@@ -46,10 +58,6 @@ const MAX_DESCRIPTION_LENGTH = 255;
 const CRM_ONLY_OBJECT = /^(Lead|Opportunity|OpportunityLineItem|OpportunityContactRole|Campaign|CampaignMember|Contract|Quote|QuoteLineItem|Forecast[A-Za-z]*)$/;
 /** Org-wide defaults under which every record is already visible to every user. */
 const PUBLIC_SHARING_MODELS = new Set(['Read', 'ReadWrite', 'ReadWriteTransfer', 'FullAccess', 'PublicRead', 'PublicReadWrite', 'PublicReadWriteTransfer', 'PublicFullAccess']);
-const ACTIVITY_PERMISSION: Readonly<Record<string, { name: string; label: string }>> = {
-  Task: { name: 'EditTask', label: 'Edit Tasks' },
-  Event: { name: 'EditEvent', label: 'Edit Events' },
-};
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -112,45 +120,6 @@ function sourcesOf(user: UserAccess, snapshot: OrgSnapshot): PermissionSource[] 
   return user.permissionSetIds
     .map((id) => snapshot.permissionSets[id])
     .filter((source): source is PermissionSource => source !== undefined && !source.sessionBased && source.kind !== 'MutingPermissionSet');
-}
-
-function sourceLabel(source: PermissionSource): string {
-  return `${source.kind}: ${source.kind === 'Profile' ? source.label || source.name : source.name}`;
-}
-
-type HeldAccess = {
-  systemPermission: (name: string) => boolean;
-  objectFlag: (object: string, flag: ObjectFlag) => boolean;
-  field: (field: string, access: 'read' | 'edit') => boolean;
-};
-
-function heldAccess(user: UserAccess, snapshot: OrgSnapshot): HeldAccess {
-  const sources = sourcesOf(user, snapshot);
-  const system = new Set(sources.flatMap((source) => source.systemPermissions));
-  const modifyAllData = system.has('ModifyAllData');
-  const viewAllData = modifyAllData || system.has('ViewAllData');
-  const objectFlag = (object: string, flag: ObjectFlag): boolean => {
-    if (modifyAllData && flag !== 'viewAllFields') return true;
-    if (viewAllData && (flag === 'read' || flag === 'viewAll')) return true;
-    return sources.some((source) => {
-      const flags = source.objectPermissions[object];
-      if (!flags) return false;
-      if (flags[flag]) return true;
-      return flags.modifyAll && (flag === 'read' || flag === 'edit' || flag === 'delete' || flag === 'viewAll');
-    });
-  };
-  return {
-    systemPermission: (name): boolean => system.has(name) || (name === 'ViewAllData' && modifyAllData),
-    objectFlag,
-    field: (field, access): boolean => {
-      const object = field.slice(0, field.indexOf('.'));
-      if (access === 'read' && objectFlag(object, 'viewAllFields')) return true;
-      return sources.some((source) => {
-        const flags = source.fieldPermissions[field];
-        return flags !== undefined && (access === 'read' ? flags.read || flags.edit : flags.edit);
-      });
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,10 +289,10 @@ export function planPermissionSet(requirements: Requirements, snapshot: OrgSnaps
   for (const object of [...requirements.objects].sort((a, b) => compareText(a.object, b.object))) {
     planObject(builder, object, snapshot);
   }
-  planUninstalledApp(builder, requirements, snapshot);
   for (const item of items.filter((entry) => entry.names.length > 1)) {
     planAnyOf(builder, item, snapshot);
   }
+  planUninstalledApp(builder, requirements, snapshot);
   builder.closeDependencies();
 
   planEdition(builder, requirements, snapshot);
@@ -354,7 +323,8 @@ export function planPermissionSet(requirements: Requirements, snapshot: OrgSnaps
 }
 
 function sanitizeLabel(label: string): string {
-  return label.replace(/\s+/g, ' ').trim().slice(0, MAX_LABEL_LENGTH).trimEnd();
+  // eslint-disable-next-line no-control-regex
+  return label.replace(/[\u0000-\u001F\u007F]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_LABEL_LENGTH).trimEnd();
 }
 
 // --- anyOf -----------------------------------------------------------------------------------
@@ -376,11 +346,10 @@ function planAnyOf(builder: PlanBuilder, item: NameItem, snapshot: OrgSnapshot):
   }
   const holders = new Map<string, string[]>();
   for (const user of snapshot.users) {
-    for (const source of sourcesOf(user, snapshot)) {
-      for (const name of candidates.filter((candidate) => source.systemPermissions.includes(candidate))) {
-        const who = `${user.username} (${sourceLabel(source)})`;
-        holders.set(name, [...(holders.get(name) ?? []), who]);
-      }
+    const access = effectiveAccess(snapshot, user);
+    for (const name of candidates) {
+      const grants = access.systemPermission(name);
+      if (grants.length > 0) holders.set(name, [...(holders.get(name) ?? []), `${user.username} (${describeGrants(grants)})`]);
     }
   }
   const ranked = rankByPower(candidates, builder.dependencies);
@@ -424,26 +393,14 @@ function planObject(builder: PlanBuilder, requirement: ObjectRequirement, snapsh
     return;
   }
 
-  switch (object) {
-    case 'Task':
-    case 'Event':
-      planActivityAccess(builder, object, requirement);
-      break;
-    case 'User':
-      planUserObjectAccess(builder, requirement);
-      break;
-    case 'CaseComment':
-      planCaseCommentAccess(builder, requirement, snapshot);
-      break;
-    default:
-      planRegularObjectAccess(builder, object, requirement, describe);
+  if (hasNoObjectPermissions(object)) {
+    planSpecialObjectAccess(builder, object, requirement, snapshot);
+  } else {
+    planRegularObjectAccess(builder, object, requirement, describe);
   }
   planFields(builder, object, requirement, describe);
 }
 
-function hasObjectPermissions(object: string): boolean {
-  return !['Task', 'Event', 'User', 'CaseComment'].includes(object);
-}
 
 function planRegularObjectAccess(builder: PlanBuilder, object: string, requirement: ObjectRequirement, describe: ObjectDescribe | undefined): void {
   for (const access of requirement.access) {
@@ -463,64 +420,50 @@ function planRegularObjectAccess(builder: PlanBuilder, object: string, requireme
   });
 }
 
-function planActivityAccess(builder: PlanBuilder, object: 'Task' | 'Event', requirement: ObjectRequirement): void {
-  const permission = ACTIVITY_PERMISSION[object];
-  for (const { access, path } of requirement.access) {
-    if (access === 'create' || access === 'edit' || access === 'delete' || access === 'modifyAll') {
-      builder.addUserPermission(permission.name, {
+/**
+ * Task, Event, User and CaseComment have no object permissions: each access is granted the way the
+ * evaluation's rules (`specialObjectAccess`) decide it, so a re-check after the grant agrees.
+ */
+function planSpecialObjectAccess(builder: PlanBuilder, object: string, requirement: ObjectRequirement, snapshot: OrgSnapshot): void {
+  const items: Array<{ access: ObjectAccess; path: string; item: string }> = requirement.access.map(({ access, path }) => ({
+    access,
+    path,
+    item: `${object}: ${OBJECT_FLAG_LABELS[access]}`,
+  }));
+  if (requirement.visibility) items.push({ access: 'viewAll', path: requirement.visibility.path, item: `${object}: visibility all` });
+  for (const { access, path, item } of items) {
+    const rule = specialObjectAccess(object, access);
+    if (rule === undefined) continue;
+    if (rule.kind === 'implicit' || rule.kind === 'impossible') {
+      builder.omit(item, path, rule.message);
+      if (rule.kind === 'implicit' && object === 'CaseComment' && lookup(snapshot.objects, 'Case') !== null) {
+        builder.addObjectAccess('Case', 'read', { path, kind: 'dependency', note: 'case comments are read through their parent Case' });
+      }
+      continue;
+    }
+    const parent = rule.object;
+    if (parent !== undefined && lookup(snapshot.objects, parent.object) !== null) {
+      builder.addObjectAccess(parent.object, parent.access, { path, kind: 'dependency', note: rule.message });
+      continue;
+    }
+    const candidates = rankByPower(
+      rule.names.filter((name) => builder.isAvailable(name) && !builder.isForbidden(name)),
+      builder.dependencies
+    );
+    // A broad permission (Modify All Data, View All Data, …) is only used when the set carries it anyway.
+    const chosen = candidates.find((name) => !isBroadPermission(name)) ?? candidates.find((name) => builder.userPermissions.has(name));
+    if (chosen !== undefined) {
+      builder.addUserPermission(chosen, { path, kind: 'required', note: rule.message });
+      continue;
+    }
+    builder.omit(item, path, `${rule.message}; a least-privilege set does not add ${rule.names.join(' or ') || 'it'} on its own`);
+    if (rule.names.length > 0) {
+      builder.manual(
+        item,
         path,
-        kind: 'required',
-        note: `${object} has no object permissions: ${OBJECT_FLAG_LABELS[access]} needs ${permission.label} (${permission.name})`,
-      });
+        `Only ${rule.names.join(' or ')} grants ${item}: list it under systemPermissions in the manifest if the integration really needs it, or drop the requirement.`
+      );
     }
-    if (access === 'viewAll' || access === 'modifyAll') {
-      builder.addUserPermission('ViewAllActivities', {
-        path,
-        kind: 'required',
-        note: `${object} has no object permissions: ${OBJECT_FLAG_LABELS[access]} needs View All Activities`,
-      });
-    }
-    if (access === 'read' || access === 'viewAllFields') {
-      builder.omit(`${object}: ${OBJECT_FLAG_LABELS[access]}`, path, `${object} has no object permissions: reading activities follows access to the related records`);
-    }
-  }
-  if (requirement.visibility) {
-    builder.addUserPermission('ViewAllActivities', {
-      path: requirement.visibility.path,
-      kind: 'required',
-      note: `${object} has no object permissions: visibility all needs View All Activities`,
-    });
-  }
-}
-
-function planUserObjectAccess(builder: PlanBuilder, requirement: ObjectRequirement): void {
-  for (const { access, path } of requirement.access) {
-    if (access === 'create' || access === 'edit' || access === 'delete' || access === 'modifyAll') {
-      builder.addUserPermission('ManageUsers', { path, kind: 'required', note: `User has no object permissions: ${OBJECT_FLAG_LABELS[access]} needs Manage Users` });
-    }
-    if (access === 'viewAll' || access === 'modifyAll') {
-      builder.addUserPermission('ViewAllUsers', { path, kind: 'required', note: `User has no object permissions: ${OBJECT_FLAG_LABELS[access]} needs View All Users` });
-    }
-    if (access === 'read' || access === 'viewAllFields') {
-      builder.omit(`User: ${OBJECT_FLAG_LABELS[access]}`, path, 'User has no object permissions: users are readable subject to the User sharing model');
-    }
-  }
-  if (requirement.visibility) {
-    builder.addUserPermission('ViewAllUsers', { path: requirement.visibility.path, kind: 'required', note: 'User has no object permissions: visibility all needs View All Users' });
-  }
-}
-
-function planCaseCommentAccess(builder: PlanBuilder, requirement: ObjectRequirement, snapshot: OrgSnapshot): void {
-  const caseExists = lookup(snapshot.objects, 'Case') !== null;
-  for (const { access, path } of requirement.access) {
-    builder.omit(`CaseComment: ${OBJECT_FLAG_LABELS[access]}`, path, 'CaseComment has no object permissions: it follows its parent Case');
-    if (!caseExists) continue;
-    const needed: ObjectAccess = access === 'read' || access === 'viewAllFields' ? 'read' : access === 'viewAll' ? 'viewAll' : 'edit';
-    builder.addObjectAccess('Case', needed, {
-      path,
-      kind: 'dependency',
-      note: `CaseComment ${OBJECT_FLAG_LABELS[access]} follows the parent Case: needs ${OBJECT_FLAG_LABELS[needed]} on Case (verify)`,
-    });
   }
 }
 
@@ -544,7 +487,7 @@ function planFields(builder: PlanBuilder, object: string, requirement: ObjectReq
       );
       continue;
     }
-    if (hasObjectPermissions(object)) {
+    if (!hasNoObjectPermissions(object)) {
       builder.addObjectAccess(object, 'read', { path, kind: 'dependency', note: `field access needs Read on ${object}` });
     }
     if (found !== undefined && found.permissionable === false) {
@@ -684,11 +627,15 @@ function forbiddenStep(permission: string, source: PermissionSource, users: User
 function planUninstalledApp(builder: PlanBuilder, requirements: Requirements, snapshot: OrgSnapshot): void {
   const app = snapshot.app;
   if (!app || app.installed) return;
-  const asked = requirements.systemPermissions.some((item) => item.names.includes(APPROVE_UNINSTALLED_APPS) || item.names.includes(USE_ANY_API_CLIENT));
-  if (asked) return;
+  // Either permission lets a user authorize an uninstalled app; the manifest may already have put one in the set.
+  if (builder.userPermissions.has(APPROVE_UNINSTALLED_APPS) || builder.userPermissions.has(USE_ANY_API_CLIENT)) return;
   const path = requirements.oauth?.path ?? 'oauth';
   if (builder.isForbidden(APPROVE_UNINSTALLED_APPS)) return;
-  if (snapshot.availablePermissions.length === 0 || snapshot.availablePermissions.includes(APPROVE_UNINSTALLED_APPS)) {
+  const available =
+    snapshot.availablePermissions.length === 0 ||
+    snapshot.availablePermissions.includes(APPROVE_UNINSTALLED_APPS) ||
+    Object.values(snapshot.permissionSets).some((source) => source.systemPermissions.includes(APPROVE_UNINSTALLED_APPS));
+  if (available) {
     builder.addUserPermission(APPROVE_UNINSTALLED_APPS, {
       path,
       kind: 'required',
@@ -703,25 +650,8 @@ function planUninstalledApp(builder: PlanBuilder, requirements: Requirements, sn
   }
 }
 
-const REFRESH_TOKEN_POLICY_LABELS: Readonly<Record<string, string>> = {
-  infinite: 'Refresh token is valid until revoked',
-  zero: 'Immediately expire refresh token',
-};
-const IP_RELAXATION_LABELS: Readonly<Record<string, string>> = {
-  enforce: 'Enforce IP restrictions',
-  relaxed: 'Relax IP restrictions',
-  relaxedRefresh: 'Enforce IP restrictions, but relax for refresh tokens',
-};
-const PERMITTED_USERS_LABELS: Readonly<Record<string, string>> = {
-  any: 'All users may self-authorize',
-  adminApproved: 'Admin approved users are pre-authorized',
-};
-
 function policiesLocation(app: AppPolicies | undefined, appName: string): string {
-  const location = app?.kind === 'externalClientApp'
-    ? `Setup > External Client App Manager > ${appName} > Edit Policies > OAuth Policies`
-    : `Setup > App Manager > ${appName} > Manage > Edit Policies`;
-  return app !== undefined && !app.installed ? `install ${appName} first (Setup > Connected Apps OAuth Usage > ${appName} > Install), then ${location}` : location;
+  return appPoliciesPath(app?.kind ?? 'connectedApp', appName);
 }
 
 function scopesLocation(app: AppPolicies | undefined, appName: string): string {
@@ -746,22 +676,53 @@ function planOAuth(builder: PlanBuilder, requirements: Requirements, snapshot: O
 }
 
 function planOAuthPolicies(builder: PlanBuilder, oauth: OAuthRequirement, app: AppPolicies | undefined, appName: string): void {
+  if (app !== undefined && !app.installed) {
+    const anyPolicy = oauth.refreshTokenPolicy !== undefined || oauth.ipRelaxation !== undefined || oauth.permittedUsers !== undefined;
+    if (oauth.scopes.length > 0 || anyPolicy) {
+      builder.manual(
+        `oauth settings of ${appName}`,
+        oauth.path,
+        `${appName} is not installed in this org: its scopes and policies are set in the vendor's org. Install it (Setup > Connected Apps OAuth Usage > ${appName} > Install) to check and manage them here.`
+      );
+    }
+    return;
+  }
   const verify = app === undefined ? ' (the app was not read: verify)' : '';
   for (const item of oauth.scopes) {
-    if (app !== undefined && item.names.some((scope) => app.scopes.includes(scope))) continue;
+    if (app !== undefined && item.names.some((scope) => scopeGrantedBy(scope, app.scopes) !== undefined)) continue;
     builder.manual(
       `oauth scope ${item.names.join(' or ')}`,
       item.path,
       `Add the OAuth scope ${item.names.join(' or ')} to ${appName}${verify}: ${scopesLocation(app, appName)}.`
     );
   }
-  const policies: Array<[{ value: string; path: string } | undefined, string | undefined, Readonly<Record<string, string>>, string]> = [
-    [oauth.refreshTokenPolicy, app?.refreshTokenPolicy, REFRESH_TOKEN_POLICY_LABELS, 'Refresh Token Policy'],
-    [oauth.ipRelaxation, app?.ipRelaxation, IP_RELAXATION_LABELS, 'IP Relaxation'],
-    [oauth.permittedUsers, app?.permittedUsers, PERMITTED_USERS_LABELS, 'Permitted Users'],
+  const policies: Array<{
+    wanted: { value: string; path: string } | undefined;
+    met: (wanted: string) => boolean;
+    labels: Readonly<Record<string, string>>;
+    setting: string;
+  }> = [
+    {
+      wanted: oauth.refreshTokenPolicy,
+      met: (wanted) => app?.refreshTokenPolicy !== undefined && refreshTokenPolicySatisfies(wanted, app.refreshTokenPolicy),
+      labels: REFRESH_TOKEN_POLICY_LABELS,
+      setting: 'Refresh Token Policy',
+    },
+    {
+      wanted: oauth.ipRelaxation,
+      met: (wanted) => app?.ipRelaxation !== undefined && (IP_RELAXATION_RANK[app.ipRelaxation] ?? -1) >= (IP_RELAXATION_RANK[wanted] ?? 0),
+      labels: IP_RELAXATION_LABELS,
+      setting: 'IP Relaxation',
+    },
+    {
+      wanted: oauth.permittedUsers,
+      met: (wanted) => app?.permittedUsers === wanted,
+      labels: PERMITTED_USERS_LABELS,
+      setting: 'Permitted Users',
+    },
   ];
-  for (const [wanted, current, labels, setting] of policies) {
-    if (wanted === undefined || (app !== undefined && current === wanted.value)) continue;
+  for (const { wanted, met, labels, setting } of policies) {
+    if (wanted === undefined || met(wanted.value)) continue;
     builder.manual(
       `oauth ${setting}: ${wanted.value}`,
       wanted.path,
@@ -807,7 +768,7 @@ function planEdition(builder: PlanBuilder, requirements: Requirements, snapshot:
  * what the user does not hold today and what they already hold through another source.
  */
 export function diffPlanAgainstUser(plan: PermissionSetPlan, snapshot: OrgSnapshot, user: UserAccess): PlanDiff {
-  const held = heldAccess(user, snapshot);
+  const access = effectiveAccess(snapshot, user);
   const toAdd: string[] = [];
   const alreadyHeld: string[] = [];
   const sort = (item: string, isHeld: boolean): void => {
@@ -817,22 +778,23 @@ export function diffPlanAgainstUser(plan: PermissionSetPlan, snapshot: OrgSnapsh
     sort(`Permission set licence: ${licence}`, user.permissionSetLicenses.includes(licence));
   }
   for (const permission of plan.userPermissions) {
-    sort(`System permission: ${permission.name}`, held.systemPermission(permission.name));
+    sort(`System permission: ${permission.name}`, access.systemPermission(permission.name).length > 0);
   }
   const flags: ObjectFlag[] = ['read', 'create', 'edit', 'delete', 'viewAll', 'modifyAll', 'viewAllFields'];
   for (const entry of plan.objectPermissions) {
     for (const flag of flags.filter((candidate) => entry[candidate])) {
-      sort(`${entry.object}: ${OBJECT_FLAG_LABELS[flag]}`, held.objectFlag(entry.object, flag));
+      sort(`${entry.object}: ${OBJECT_FLAG_LABELS[flag]}`, access.objectAccess(entry.object, flag).length > 0);
     }
   }
   for (const entry of plan.fieldPermissions) {
-    if (entry.readable) sort(`${entry.field}: Read`, held.field(entry.field, 'read'));
-    if (entry.editable) sort(`${entry.field}: Edit`, held.field(entry.field, 'edit'));
+    const dot = entry.field.indexOf('.');
+    const [object, field] = [entry.field.slice(0, dot), entry.field.slice(dot + 1)];
+    if (entry.readable) sort(`${entry.field}: Read`, access.fieldAccess(object, field, 'read').length > 0);
+    if (entry.editable) sort(`${entry.field}: Edit`, access.fieldAccess(object, field, 'edit').length > 0);
   }
   if (plan.appAccess !== undefined) {
     const appId = plan.appAccess.appId;
-    const hasApp = appId !== undefined && sourcesOf(user, snapshot).some((source) => source.appAccess.includes(appId));
-    sort(`App access: ${plan.appAccess.appName}`, hasApp);
+    sort(`App access: ${plan.appAccess.appName}`, appId !== undefined && access.appAccess(appId).length > 0);
   }
   return { toAdd, alreadyHeld };
 }

@@ -32,8 +32,8 @@ export function rawDescribe(object: string): RawDescribe {
 
 /**
  * The describe fixture as the snapshot reader would hand it over. In the constructed Task/User files
- * `null` means "not known": permissionable null is taken as permissionable (the planner only skips
- * fields Salesforce says are not).
+ * `null` means "not known": permissionable null is taken as not permissionable, as the org emulator
+ * does (it refuses field permissions on such fields), so plans never carry a field nobody vouched for.
  */
 export function describeFixture(object: string, sharingModel?: string): ObjectDescribe {
   const raw = rawDescribe(object);
@@ -42,7 +42,7 @@ export function describeFixture(object: string, sharingModel?: string): ObjectDe
     fields[field.name] = {
       name: field.name,
       type: field.type,
-      permissionable: field.permissionable !== false,
+      permissionable: field.permissionable === true,
       nillable: field.nillable === true,
       createable: field.createable === true,
       updateable: field.updateable === true,
@@ -55,7 +55,7 @@ export function describeFixture(object: string, sharingModel?: string): ObjectDe
 
 /** Field names of a fixture describe with the given `permissionable` value. */
 export function fixtureFields(object: string, permissionable: boolean): string[] {
-  return rawDescribe(object).fields.filter((field) => (field.permissionable === false) !== permissionable).map((field) => field.name);
+  return rawDescribe(object).fields.filter((field) => (field.permissionable === true) === permissionable).map((field) => field.name);
 }
 
 export const USER_PERMISSION_NAMES: string[] = readFileSync(join(SALESFORCE_FIXTURES, 'user-permissions.txt'), 'utf8')
