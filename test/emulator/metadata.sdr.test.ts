@@ -113,7 +113,11 @@ const startServer = async (
         return;
       }
       if (pathname === '/services/oauth2/userinfo') {
-        json(200, { user_id: '005000000000001AAA', organization_id: '00Dxx0000000001AAA', preferred_username: 'admin@emulator.example' });
+        json(200, {
+          'user_id': '005000000000001AAA',
+          'organization_id': '00Dxx0000000001AAA',
+          'preferred_username': 'admin@emulator.example',
+        });
         return;
       }
       if (/^\/services\/data\/v[\d.]+\/sobjects\/User\/005/.test(pathname)) {
@@ -225,7 +229,7 @@ describe('metadata module with a real SDR deploy', function () {
           objectPermissions: { Account: ['read', 'create', 'edit'], Contact: ['read'] },
           fieldPermissions: { 'Account.Industry': 'edit', 'Contact.Email': 'read' },
         });
-        expect(ctx.state.permissionSets?.find((p) => p.name === 'Someone_Elses_Set')).to.exist;
+        expect(ctx.state.permissionSets?.find((p) => p.name === 'Someone_Elses_Set')).to.not.equal(undefined);
 
         const read = (await conn.metadata.read('PermissionSet', ['Integration_User_Access', 'No_Such_Set'])) as unknown as Array<
           Record<string, unknown>
@@ -251,11 +255,28 @@ describe('metadata module with a real SDR deploy', function () {
         });
         expect(read[1].fullName).to.equal(undefined);
 
+        // the deploy costs three requests: submit, one InProgress check, the final check (then our read)
         const ops = log.filter((l) => l.includes('/Soap/') || l.includes('/metadata/'));
-        // the job reports InProgress once before it is done
-        expect(ops.length).to.be.greaterThanOrEqual(3);
-        // eslint-disable-next-line no-console
-        console.log(`      requests (${api}):\n        ${log.join('\n        ')}`);
+        const id = '0Af000000000001AAA';
+        expect(ops).to.deep.equal(
+          rest
+            ? [
+                'POST /services/data/v62.0/metadata/deployRequest',
+                `GET /services/data/v62.0/metadata/deployRequest/${id}?includeDetails=true`,
+                `GET /services/data/v62.0/metadata/deployRequest/${id}?includeDetails=true`,
+                'POST /services/Soap/m/62.0 SOAPAction="" op=readMetadata',
+              ]
+            : [
+                'POST /services/Soap/m/62.0 SOAPAction="" op=deploy',
+                'POST /services/Soap/m/62.0 SOAPAction="" op=checkDeployStatus',
+                'POST /services/Soap/m/62.0 SOAPAction="" op=checkDeployStatus',
+                'POST /services/Soap/m/62.0 SOAPAction="" op=readMetadata',
+              ]
+        );
+        if (process.env.EMULATOR_LOG_REQUESTS) {
+          // eslint-disable-next-line no-console
+          console.log(`      requests (${api}):\n        ${log.join('\n        ')}`);
+        }
       } finally {
         server.close();
         rmSync(dir, { recursive: true, force: true });
@@ -276,7 +297,7 @@ describe('metadata module with a real SDR deploy', function () {
         expect(result.response.status).to.equal('Failed');
         expect(result.response.success).to.equal(false);
         expect(result.response.numberComponentErrors).to.equal(1);
-        const failed = result.getFileResponses().filter((f) => f.state === 'Failed');
+        const failed = result.getFileResponses().filter((f) => f.state === sdr.ComponentStatus.Failed);
         const problems = failed.map((f) => ('error' in f ? f.error : '')).sort();
         expect(problems).to.deep.equal([
           'In field: field - no CustomField named Contact.Vendor_Sync_Id__c found (3:5)',
@@ -290,4 +311,40 @@ describe('metadata module with a real SDR deploy', function () {
       }
     });
   }
+
+  it('deploys through the real emulator server (startEmulator) and the org state changes', async () => {
+    const { startEmulator } = await import('../../emulator/src/index.js');
+    const emulator = await startEmulator({ state: baseState() });
+    const dir = mkdtempSync(path.join(tmpdir(), 'emu-md-src-'));
+    try {
+      writeSet(dir, 'Integration_User_Access', sample('Integration_User_Access.permissionset-meta.xml'));
+      writeSet(dir, 'Bad_Set', BAD_SET);
+      const authInfo = await core.AuthInfo.create({
+        accessTokenOptions: { accessToken: emulator.accessToken, instanceUrl: emulator.instanceUrl, loginUrl: emulator.instanceUrl },
+      });
+      const conn = await core.Connection.create({ authInfo });
+      emulator.clearLog();
+      const failed = await deploy(conn, dir, false);
+      expect(failed.response.status).to.equal('Failed');
+      expect(emulator.getState().permissionSets?.map((p) => p.name)).to.deep.equal(['Someone_Elses_Set']);
+
+      rmSync(path.join(dir, 'force-app', 'main', 'default', 'permissionsets', 'Bad_Set.permissionset-meta.xml'));
+      emulator.clearLog();
+      const ok = await deploy(conn, dir, false);
+      expect(ok.response.status, JSON.stringify(ok.response.details)).to.equal('Succeeded');
+      expect(emulator.getState().permissionSets?.find((p) => p.name === 'Integration_User_Access')?.fieldPermissions).to.deep.equal({
+        'Account.Industry': 'edit',
+        'Contact.Email': 'read',
+      });
+      const requests = emulator.requestLog().map((r) => `${r.method} ${r.path} -> ${r.status}`);
+      expect(requests.filter((r) => r.startsWith('POST /services/Soap/m/'))).to.have.length(3);
+      if (process.env.EMULATOR_LOG_REQUESTS) {
+        // eslint-disable-next-line no-console
+        console.log(`      requests (SOAP deploy through the emulator server):\n        ${requests.join('\n        ')}`);
+      }
+    } finally {
+      await emulator.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,6 +4,7 @@
  * check and finishes on the second: that is when the zip's components are validated against the
  * org state of the moment and, when allowed, applied through ctx.commit.
  */
+/* eslint-disable no-param-reassign -- a DeployJob is the mutable record of one job; its steps update it in place */
 import JSZip from 'jszip';
 import type { OrgState, PermissionSetState } from '../orgState.js';
 import type { MetadataContext } from './context.js';
@@ -341,27 +342,16 @@ const withSets = (state: OrgState, sets: PermissionSetState[]): OrgState => {
   return { ...state, permissionSets: list };
 };
 
-/** Runs the job: validate every component, then apply (all or nothing unless rollbackOnError is false). */
-const runJob = (ctx: MetadataContext, job: DeployJob): void => {
-  const when = now();
-  const prepared = job.prepared;
-  if ('fatal' in prepared) {
-    job.outcome = {
-      failures: [],
-      successes: [],
-      componentErrors: 0,
-      componentsDeployed: 0,
-      errorMessage: prepared.fatal,
-      errorStatusCode: prepared.statusCode,
-    };
-    job.status = 'Failed';
-    return;
-  }
-  const state = ctx.getState();
-  const failuresByComponent = new Map<Component, DeployMessage[]>();
-  const valid: Array<{ component: Component; set: PermissionSetState }> = [];
+type Checked = {
+  failuresByComponent: Map<Component, DeployMessage[]>;
+  valid: Array<{ component: Component; set: PermissionSetState }>;
+};
 
-  for (const c of prepared.components) {
+/** Reads and validates every component against the state; nothing is written. */
+const checkComponents = (ctx: MetadataContext, state: OrgState, components: Component[], when: string): Checked => {
+  const failuresByComponent = new Map<Component, DeployMessage[]>();
+  const valid: Checked['valid'] = [];
+  for (const c of components) {
     if (c.problem) {
       failuresByComponent.set(c, [failure(c, when, c.problem)]);
       continue;
@@ -385,33 +375,68 @@ const runJob = (ctx: MetadataContext, job: DeployJob): void => {
     }
     valid.push({ component: c, set: toPermissionSetState(c.fullName, canonical) });
   }
+  return { failuresByComponent, valid };
+};
 
-  const applied: typeof valid = [];
-  const anyFailure = failuresByComponent.size > 0;
-  if (job.options.checkOnly || (anyFailure && job.options.rollbackOnError)) {
-    applied.push(...valid); // validated; nothing is written
-  } else if (job.options.rollbackOnError) {
+/**
+ * Writes the valid sets through ctx.commit, as the options allow; a refused commit becomes a
+ * component failure. Returns the components reported as successes.
+ */
+const applySets = (
+  ctx: MetadataContext,
+  options: DeployOptions,
+  state: OrgState,
+  checked: Checked,
+  when: string
+): Checked['valid'] => {
+  const { failuresByComponent, valid } = checked;
+  if (options.checkOnly || (failuresByComponent.size > 0 && options.rollbackOnError)) {
+    return valid; // validated; nothing is written
+  }
+  if (options.rollbackOnError) {
     try {
       ctx.commit(withSets(state, valid.map((v) => v.set)));
-      applied.push(...valid);
+      return valid;
     } catch (e) {
       const why = (e as Error).message;
       const named = valid.filter((v) => why.includes(v.set.name));
       for (const v of named.length > 0 ? named : valid) {
         failuresByComponent.set(v.component, [failure(v.component, when, { problem: why })]);
       }
-      applied.push(...valid.filter((v) => !failuresByComponent.has(v.component)));
-    }
-  } else {
-    for (const v of valid) {
-      try {
-        ctx.commit(withSets(ctx.getState(), [v.set]));
-        applied.push(v);
-      } catch (e) {
-        failuresByComponent.set(v.component, [failure(v.component, when, { problem: (e as Error).message })]);
-      }
+      return valid.filter((v) => !failuresByComponent.has(v.component));
     }
   }
+  const applied: Checked['valid'] = [];
+  for (const v of valid) {
+    try {
+      ctx.commit(withSets(ctx.getState(), [v.set]));
+      applied.push(v);
+    } catch (e) {
+      failuresByComponent.set(v.component, [failure(v.component, when, { problem: (e as Error).message })]);
+    }
+  }
+  return applied;
+};
+
+/** Runs the job: validate every component, then apply (all or nothing unless rollbackOnError is false). */
+const runJob = (ctx: MetadataContext, job: DeployJob): void => {
+  const when = now();
+  const prepared = job.prepared;
+  if ('fatal' in prepared) {
+    job.outcome = {
+      failures: [],
+      successes: [],
+      componentErrors: 0,
+      componentsDeployed: 0,
+      errorMessage: prepared.fatal,
+      errorStatusCode: prepared.statusCode,
+    };
+    job.status = 'Failed';
+    return;
+  }
+  const state = ctx.getState();
+  const checked = checkComponents(ctx, state, prepared.components, when);
+  const applied = applySets(ctx, job.options, state, checked, when);
 
   const before = new Map((state.permissionSets ?? []).map((p) => [p.name, p]));
   const successes: DeployMessage[] = applied.map(({ component, set }) => {
@@ -421,8 +446,8 @@ const runJob = (ctx: MetadataContext, job: DeployJob): void => {
   successes.push(
     message({ type: '', fullName: 'package.xml', fileName: prepared.packageFile }, when, { changed: true, success: true })
   );
-  const failures = [...failuresByComponent.values()].flat();
-  const componentErrors = failuresByComponent.size;
+  const failures = [...checked.failuresByComponent.values()].flat();
+  const componentErrors = checked.failuresByComponent.size;
   job.outcome = { failures, successes, componentErrors, componentsDeployed: applied.length };
   if (componentErrors === 0) job.status = 'Succeeded';
   else if (!job.options.rollbackOnError && applied.length > 0) job.status = 'SucceededPartial';

@@ -13,7 +13,6 @@ import {
   METADATA_NS,
   parseXml,
   textOf,
-  XmlElement,
   XmlNode,
   XmlObject,
   XmlSyntaxError,
@@ -209,16 +208,20 @@ const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const bundleRecords = (
   bundle: Pick<PermissionSetState, 'systemPermissions' | 'objectPermissions' | 'fieldPermissions'>
-): { fieldPermissions: XmlObject[]; objectPermissions: XmlObject[]; userPermissions: XmlObject[] } => ({
-  fieldPermissions: Object.keys(bundle.fieldPermissions ?? {})
-    .sort(byName)
-    .map((f) => fieldPermissionRecord(f, (bundle.fieldPermissions ?? {})[f])),
-  objectPermissions: Object.keys(bundle.objectPermissions ?? {})
-    .sort(byName)
-    .map((o) => objectPermissionRecord(o, (bundle.objectPermissions ?? {})[o] ?? []))
-    .filter((row) => OBJECT_FLAGS.some(([flag]) => row[flag] === true)),
-  userPermissions: [...new Set(bundle.systemPermissions ?? [])].sort(byName).map((name) => ({ enabled: true, name })),
-});
+): { fieldPermissions: XmlObject[]; objectPermissions: XmlObject[]; userPermissions: XmlObject[] } => {
+  const fields = bundle.fieldPermissions ?? {};
+  const objects = bundle.objectPermissions ?? {};
+  return {
+    fieldPermissions: Object.keys(fields)
+      .sort(byName)
+      .map((f) => fieldPermissionRecord(f, fields[f])),
+    objectPermissions: Object.keys(objects)
+      .sort(byName)
+      .map((o) => objectPermissionRecord(o, objects[o] ?? []))
+      .filter((row) => OBJECT_FLAGS.some(([flag]) => row[flag] === true)),
+    userPermissions: [...new Set(bundle.systemPermissions ?? [])].sort(byName).map((name) => ({ enabled: true, name })),
+  };
+};
 
 /** A permission set of the org state as a readMetadata record (fields in schema order). */
 export const permissionSetRecord = (ps: PermissionSetState): XmlObject => {
@@ -273,4 +276,3 @@ export const toPermissionSetState = (name: string, parsed: ParsedPermissionSet):
   return state;
 };
 
-export type { XmlElement };

@@ -18,50 +18,50 @@ export const isReadableType = (t: string): t is ReadableType => (READABLE_TYPES 
  * OAuth scope names as an app or manifest writes them → the ConnectedAppOauthAccessScope enum of
  * metadata.xsd (v66). `id` is the identity URL service, "Basic" in metadata.
  */
-const SCOPE_TO_METADATA: Record<string, string> = {
-  id: 'Basic',
-  api: 'Api',
-  web: 'Web',
-  full: 'Full',
-  chatter_api: 'Chatter',
-  visualforce: 'CustomApplications',
-  refresh_token: 'RefreshToken',
-  openid: 'OpenID',
-  profile: 'Profile',
-  email: 'Email',
-  address: 'Address',
-  phone: 'Phone',
-  offline_access: 'OfflineAccess',
-  custom_permissions: 'CustomPermissions',
-  wave_api: 'Wave',
-  eclair_api: 'Eclair',
-  pardot_api: 'Pardot',
-  lightning: 'Lightning',
-  content: 'Content',
-  cdp_ingest_api: 'CDPIngest',
-  cdp_profile_api: 'CDPProfile',
-  cdp_query_api: 'CDPQuery',
-  chatbot_api: 'Chatbot',
-  cdp_segment_api: 'CDPSegment',
-  cdp_identityresolution_api: 'CDPIdentityResolution',
-  cdp_calculated_insight_api: 'CDPCalculatedInsight',
-  forgot_password: 'ForgotPassword',
-  user_registration_api: 'UserRegistration',
-  sfap_api: 'SFAP',
-  interaction_api: 'Interaction',
-  cdp_api: 'CDP',
-  einstein_gpt_api: 'EinsteinGPT',
-  pwdless_login_api: 'PwdlessLogin',
-  mcp_api: 'MCP',
-  scrt_api: 'SCRT',
-};
+const SCOPE_TO_METADATA = new Map<string, string>([
+  ['id', 'Basic'],
+  ['api', 'Api'],
+  ['web', 'Web'],
+  ['full', 'Full'],
+  ['chatter_api', 'Chatter'],
+  ['visualforce', 'CustomApplications'],
+  ['refresh_token', 'RefreshToken'],
+  ['openid', 'OpenID'],
+  ['profile', 'Profile'],
+  ['email', 'Email'],
+  ['address', 'Address'],
+  ['phone', 'Phone'],
+  ['offline_access', 'OfflineAccess'],
+  ['custom_permissions', 'CustomPermissions'],
+  ['wave_api', 'Wave'],
+  ['eclair_api', 'Eclair'],
+  ['pardot_api', 'Pardot'],
+  ['lightning', 'Lightning'],
+  ['content', 'Content'],
+  ['cdp_ingest_api', 'CDPIngest'],
+  ['cdp_profile_api', 'CDPProfile'],
+  ['cdp_query_api', 'CDPQuery'],
+  ['chatbot_api', 'Chatbot'],
+  ['cdp_segment_api', 'CDPSegment'],
+  ['cdp_identityresolution_api', 'CDPIdentityResolution'],
+  ['cdp_calculated_insight_api', 'CDPCalculatedInsight'],
+  ['forgot_password', 'ForgotPassword'],
+  ['user_registration_api', 'UserRegistration'],
+  ['sfap_api', 'SFAP'],
+  ['interaction_api', 'Interaction'],
+  ['cdp_api', 'CDP'],
+  ['einstein_gpt_api', 'EinsteinGPT'],
+  ['pwdless_login_api', 'PwdlessLogin'],
+  ['mcp_api', 'MCP'],
+  ['scrt_api', 'SCRT'],
+]);
 
 /** The enum values themselves (a state file may already use them). */
-const METADATA_SCOPES = new Set([...Object.values(SCOPE_TO_METADATA)]);
+const METADATA_SCOPES = new Set(SCOPE_TO_METADATA.values());
 
 export const metadataScope = (scope: string): string => {
   if (METADATA_SCOPES.has(scope)) return scope;
-  return SCOPE_TO_METADATA[scope.toLowerCase()] ?? scope;
+  return SCOPE_TO_METADATA.get(scope.toLowerCase()) ?? scope;
 };
 
 /** Org-state IP relaxation (enforce | relaxed | relaxedRefresh) → ConnectedAppOauthPolicy.ipRelaxation. */

@@ -62,6 +62,32 @@ const restView = (job: DeployJob, includeDetails: boolean): Record<string, unkno
   deployResult: deployResultOf(job, includeDetails),
 });
 
+/** POST deployRequest: a multipart body with the deploy options and the zip. */
+const postDeploy = async (ctx: MetadataContext, type: string, body: Buffer): Promise<RestAnswer> => {
+  if (!/^multipart\/form-data/i.test(type)) {
+    if (/json/i.test(type) && body.toString('utf8').includes('validatedDeployRequestId')) {
+      return restError(400, 'UNKNOWN_EXCEPTION', 'Quick deploy of a validated deployment is not supported by the emulator');
+    }
+    return restError(415, 'UNSUPPORTED_MEDIA_TYPE', 'A deployRequest needs multipart/form-data with a zip file part');
+  }
+  const parts = parseMultipart(type, body);
+  const jsonPart =
+    parts.find((p) => p.name === 'json' || p.name === 'entity_content') ?? parts.find((p) => /json/i.test(p.contentType ?? ''));
+  const filePart = parts.find((p) => p.name === 'file') ?? parts.find((p) => /zip/i.test(p.contentType ?? ''));
+  if (!filePart) return restError(400, 'INVALID_ZIP', 'No zip file part in the deployRequest');
+  let options: Record<string, unknown> | undefined;
+  if (jsonPart) {
+    try {
+      const parsed = JSON.parse(jsonPart.data.toString('utf8')) as { deployOptions?: Record<string, unknown> };
+      options = parsed.deployOptions;
+    } catch (e) {
+      return restError(400, 'JSON_PARSER_ERROR', `The json part is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const job = await submitDeploy(ctx, filePart.data, readDeployOptions(options));
+  return { status: 201, body: restView(job, false) };
+};
+
 export const handleRestDeploy = async (
   ctx: MetadataContext,
   method: string,
@@ -79,30 +105,7 @@ export const handleRestDeploy = async (
 
   if (segments.length === 1) {
     if (verb !== 'POST') return restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${verb}' not allowed. Allowed are POST`);
-    const type = contentType ?? '';
-    if (!/^multipart\/form-data/i.test(type)) {
-      if (/json/i.test(type) && body.toString('utf8').includes('validatedDeployRequestId')) {
-        return restError(400, 'UNKNOWN_EXCEPTION', 'Quick deploy of a validated deployment is not supported by the emulator');
-      }
-      return restError(415, 'UNSUPPORTED_MEDIA_TYPE', 'A deployRequest needs multipart/form-data with a zip file part');
-    }
-    const parts = parseMultipart(type, body);
-    const jsonPart =
-      parts.find((p) => p.name === 'json' || p.name === 'entity_content') ??
-      parts.find((p) => /json/i.test(p.contentType ?? ''));
-    const filePart = parts.find((p) => p.name === 'file') ?? parts.find((p) => /zip/i.test(p.contentType ?? ''));
-    if (!filePart) return restError(400, 'INVALID_ZIP', 'No zip file part in the deployRequest');
-    let options: Record<string, unknown> | undefined;
-    if (jsonPart) {
-      try {
-        const parsed = JSON.parse(jsonPart.data.toString('utf8')) as { deployOptions?: Record<string, unknown> };
-        options = parsed.deployOptions;
-      } catch (e) {
-        return restError(400, 'JSON_PARSER_ERROR', `The json part is not valid JSON: ${(e as Error).message}`);
-      }
-    }
-    const job = await submitDeploy(ctx, filePart.data, readDeployOptions(options));
-    return { status: 201, body: restView(job, false) };
+    return postDeploy(ctx, contentType ?? '', body);
   }
 
   const id = segments[1];

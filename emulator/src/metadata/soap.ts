@@ -62,7 +62,7 @@ const simpleChildren = (el: XmlElement): Record<string, unknown> => {
 const badId = (id: string): SoapAnswer =>
   soapFault('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id${id ? ` ${id}` : ''}`);
 
-export const handleSoap = async (ctx: MetadataContext, body: string, _soapAction: string | undefined): Promise<SoapAnswer> => {
+export const handleSoap = async (ctx: MetadataContext, body: string, soapAction: string | undefined): Promise<SoapAnswer> => {
   let doc: XmlElement;
   try {
     doc = parseXml(body);
@@ -72,8 +72,9 @@ export const handleSoap = async (ctx: MetadataContext, body: string, _soapAction
   const env = elementOf(doc['Envelope']);
   const soapBody = env['Body'];
   if (!isElement(soapBody)) return soapFault('UNKNOWN_EXCEPTION', 'The request has no SOAP Body');
-  const operation = childNames(soapBody)[0];
-  if (operation === undefined) return soapFault('UNKNOWN_EXCEPTION', 'The SOAP Body names no operation');
+  // jsforce sends SOAPAction: "" — the operation is the Body's first element; the header is only a fallback
+  const operation = childNames(soapBody)[0] ?? (soapAction ?? '').replace(/"/g, '').trim();
+  if (operation === '') return soapFault('UNKNOWN_EXCEPTION', 'The SOAP Body names no operation');
   const args = elementOf(soapBody[operation]);
 
   switch (operation) {

@@ -29,120 +29,103 @@ export type ValidationResult = {
   canonical: ParsedPermissionSet;
 };
 
-export const validatePermissionSet = (
-  ctx: MetadataContext,
-  state: OrgState,
-  setName: string,
-  parsed: ParsedPermissionSet
-): ValidationResult => {
-  const problems: FileProblem[] = [...parsed.problems];
-  const canonical: ParsedPermissionSet = {
-    ...parsed,
-    userPermissions: [...parsed.userPermissions],
-    objectPermissions: [],
-    fieldPermissions: [],
-  };
+type Check = (ctx: MetadataContext, state: OrgState, setName: string, parsed: ParsedPermissionSet, canonical: ParsedPermissionSet) => FileProblem[];
 
-  // licence
-  if (parsed.license !== undefined) {
-    const psls = (state.permissionSetLicenses ?? []).map((l) => l.developerName);
-    if (!psls.includes(parsed.license)) {
-      problems.push({ problem: `In field: license - no PermissionSetLicense named ${parsed.license} found` });
-    }
-  }
+/** The set's licence must be a permission set licence of the org. */
+const checkLicense: Check = (_ctx, state, _name, parsed) => {
+  if (parsed.license === undefined) return [];
+  const psls = (state.permissionSetLicenses ?? []).map((l) => l.developerName);
+  return psls.includes(parsed.license)
+    ? []
+    : [{ problem: `In field: license - no PermissionSetLicense named ${parsed.license} found` }];
+};
 
-  // system permissions
+/** System permissions must exist in the org and come with the ones they depend on. */
+const checkUserPermissions: Check = (ctx, _state, _name, parsed) => {
+  const problems: FileProblem[] = [];
   const available = ctx.availablePermissions();
   const enabled = new Set(parsed.userPermissions.filter((u) => u.enabled).map((u) => u.name));
   for (const up of parsed.userPermissions) {
     if (up.name === '') {
       problems.push({ problem: 'Required field is missing: name', ...at(up.pos) });
-      continue;
-    }
-    if (!available.has(up.name)) {
+    } else if (!available.has(up.name)) {
       problems.push({ problem: `Unknown user permission: ${up.name}`, ...at(up.pos) });
-      continue;
-    }
-    if (!up.enabled) continue;
-    const missing = (SYSTEM_PERMISSION_REQUIRES[up.name] ?? []).filter((need) => !enabled.has(need));
-    if (missing.length > 0) {
-      problems.push({
-        problem: `Permission ${permissionLabel(up.name)} depends on permission(s): ${missing.map(permissionLabel).join(', ')}`,
-        ...at(up.pos),
-      });
-    }
-  }
-
-  // object permissions
-  for (const row of parsed.objectPermissions) {
-    if (row.object === '') {
-      problems.push({ problem: 'Required field is missing: object', ...at(row.pos) });
-      continue;
-    }
-    const described = ctx.describe(row.object);
-    if (OBJECTS_WITHOUT_OBJECT_PERMISSIONS.has(described?.name ?? row.object)) {
-      problems.push({
-        problem: `In field: object - ${described?.name ?? row.object} does not support object permissions`,
-        ...at(row.pos),
-      });
-      continue;
-    }
-    if (!described) {
-      problems.push({ problem: `In field: object - no CustomObject named ${row.object} found`, ...at(row.pos) });
-      continue;
-    }
-    const held = new Set(row.access);
-    for (const access of row.access) {
-      const missing = OBJECT_ACCESS_REQUIRES[access].filter((need) => !held.has(need));
+    } else if (up.enabled) {
+      const missing = (SYSTEM_PERMISSION_REQUIRES[up.name] ?? []).filter((need) => !enabled.has(need));
       if (missing.length > 0) {
         problems.push({
-          problem: `Permission ${objectAccessLabel(access, described.name)} depends on permission(s): ${missing
-            .map((m) => objectAccessLabel(m, described.name))
-            .join(', ')}`,
-          ...at(row.pos),
+          problem: `Permission ${permissionLabel(up.name)} depends on permission(s): ${missing.map(permissionLabel).join(', ')}`,
+          ...at(up.pos),
         });
       }
     }
-    canonical.objectPermissions.push({ ...row, object: described.name });
   }
+  return problems;
+};
 
-  // field permissions
+/** Object rows: the object exists, has object permissions, and each access comes with its dependencies. */
+const checkObjectPermissions: Check = (ctx, _state, _name, parsed, canonical) => {
+  const problems: FileProblem[] = [];
+  for (const row of parsed.objectPermissions) {
+    const described = row.object === '' ? undefined : ctx.describe(row.object);
+    const objectName = described?.name ?? row.object;
+    if (row.object === '') {
+      problems.push({ problem: 'Required field is missing: object', ...at(row.pos) });
+    } else if (OBJECTS_WITHOUT_OBJECT_PERMISSIONS.has(objectName)) {
+      problems.push({ problem: `In field: object - ${objectName} does not support object permissions`, ...at(row.pos) });
+    } else if (!described) {
+      problems.push({ problem: `In field: object - no CustomObject named ${row.object} found`, ...at(row.pos) });
+    } else {
+      const held = new Set(row.access);
+      for (const access of row.access) {
+        const missing = OBJECT_ACCESS_REQUIRES[access].filter((need) => !held.has(need));
+        if (missing.length === 0) continue;
+        const needs = missing.map((m) => objectAccessLabel(m, objectName)).join(', ');
+        problems.push({
+          problem: `Permission ${objectAccessLabel(access, objectName)} depends on permission(s): ${needs}`,
+          ...at(row.pos),
+        });
+      }
+      canonical.objectPermissions.push({ ...row, object: objectName });
+    }
+  }
+  return problems;
+};
+
+/** Field rows: the field exists and is permissionable; Edit needs Read. */
+const checkFieldPermissions: Check = (ctx, _state, _name, parsed, canonical) => {
+  const problems: FileProblem[] = [];
   for (const row of parsed.fieldPermissions) {
     const dot = row.field.indexOf('.');
+    const described = dot > 0 ? ctx.describe(row.field.slice(0, dot)) : undefined;
+    const fieldName = row.field.slice(dot + 1).toLowerCase();
+    const field = described?.fields.find((f) => f.name.toLowerCase() === fieldName);
     if (row.field === '') {
       problems.push({ problem: 'Required field is missing: field', ...at(row.pos) });
-      continue;
-    }
-    const objectName = dot > 0 ? row.field.slice(0, dot) : '';
-    const fieldName = dot > 0 ? row.field.slice(dot + 1) : row.field;
-    const described = objectName ? ctx.describe(objectName) : undefined;
-    const field = described?.fields.find((f) => f.name.toLowerCase() === fieldName.toLowerCase());
-    if (!described || !field) {
+    } else if (!described || !field) {
       problems.push({ problem: `In field: field - no CustomField named ${row.field} found`, ...at(row.pos) });
-      continue;
-    }
-    const fullName = `${described.name}.${field.name}`;
-    if (!field.permissionable) {
+    } else if (!field.permissionable) {
       if (row.readable || row.editable) {
-        problems.push({ problem: `Field ${fullName} is not a permissionable field`, ...at(row.pos) });
+        problems.push({ problem: `Field ${described.name}.${field.name} is not a permissionable field`, ...at(row.pos) });
       }
-      continue;
+    } else {
+      const fullName = `${described.name}.${field.name}`;
+      if (row.editable && !row.readable) {
+        problems.push({ problem: `Permission Edit ${fullName} depends on permission(s): Read ${fullName}`, ...at(row.pos) });
+      }
+      canonical.fieldPermissions.push({ ...row, field: fullName });
     }
-    if (row.editable && !row.readable) {
-      problems.push({
-        problem: `Permission Edit ${fullName} depends on permission(s): Read ${fullName}`,
-        ...at(row.pos),
-      });
-    }
-    canonical.fieldPermissions.push({ ...row, field: fullName });
   }
+  return problems;
+};
 
-  // users the set is assigned to keep their licence limits
+/** Users the set is assigned to keep their licence limits: one message per user, the first access refused. */
+const checkAssignedUsers: Check = (_ctx, state, setName, _parsed, canonical) => {
+  const problems: FileProblem[] = [];
   const profiles = new Map((state.profiles ?? []).map((p) => [p.name, p]));
   for (const user of assignedUsers(state, setName)) {
     const licence = profiles.get(user.profile)?.userLicense;
     if (licence === undefined) continue;
-    // one message per user: the first access the licence refuses
     const first = canonical.objectPermissions
       .flatMap((row) => row.access.map((access: ObjectAccessName) => ({ row, access })))
       .map(({ row, access }) => ({
@@ -157,6 +140,25 @@ export const validatePermissionSet = (
       });
     }
   }
+  return problems;
+};
 
+/** Every check a save goes through, in the order the messages are reported. */
+const CHECKS: Check[] = [checkLicense, checkUserPermissions, checkObjectPermissions, checkFieldPermissions, checkAssignedUsers];
+
+export const validatePermissionSet = (
+  ctx: MetadataContext,
+  state: OrgState,
+  setName: string,
+  parsed: ParsedPermissionSet
+): ValidationResult => {
+  const canonical: ParsedPermissionSet = {
+    ...parsed,
+    userPermissions: [...parsed.userPermissions],
+    objectPermissions: [],
+    fieldPermissions: [],
+  };
+  const problems: FileProblem[] = [...parsed.problems];
+  for (const check of CHECKS) problems.push(...check(ctx, state, setName, parsed, canonical));
   return { problems, canonical };
 };

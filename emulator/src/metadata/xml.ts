@@ -127,8 +127,10 @@ export const positionOf = (text: string, offset: number): { line: number; column
  * the n-th entry is where the n-th `<tag>` starts. Good enough for the flat metadata files.
  */
 export const elementPositions = (text: string, tag: string): Array<{ line: number; column: number }> => {
+  // comments and CDATA can mention tags: blank them out, keeping offsets and line breaks
+  const scanned = text.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g, (m) => m.replace(/[^\n]/g, ' '));
   const re = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?${tag}(?=[\\s/>])`, 'g');
   const out: Array<{ line: number; column: number }> = [];
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(positionOf(text, m.index));
+  for (let m = re.exec(scanned); m !== null; m = re.exec(scanned)) out.push(positionOf(text, m.index));
   return out;
 };
