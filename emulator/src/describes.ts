@@ -4,7 +4,7 @@
  * setup objects the emulator serves (PermissionSet with one Permissions<Name> field per system
  * permission this org has, …).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OrgState } from './orgState.js';
@@ -64,6 +64,17 @@ export const repoRoot = (): string => path.resolve(path.dirname(fileURLToPath(im
 export const fixturesDir = (): string =>
   process.env.SF_INTEGRATION_ACCESS_FIXTURES ?? path.resolve(repoRoot(), '..', 'shared', 'fixtures', 'salesforce');
 
+/** The repository's vendored copy (emulator/fixtures), used when the shared fixtures are not beside the repo. */
+export const vendoredFixturesDir = (): string => path.resolve(repoRoot(), 'emulator', 'fixtures');
+
+/** A fixture file (relative path): from fixturesDir(), else from the vendored copy. */
+export const fixtureFile = (relative: string): string => {
+  const primary = path.join(fixturesDir(), relative);
+  if (process.env.SF_INTEGRATION_ACCESS_FIXTURES !== undefined || existsSync(primary)) return primary;
+  const vendored = path.join(vendoredFixturesDir(), relative);
+  return existsSync(vendored) ? vendored : primary;
+};
+
 const fixtureCache = new Map<string, unknown>();
 const cached = <T>(key: string, load: () => T): T => {
   const dir = fixturesDir();
@@ -73,12 +84,12 @@ const cached = <T>(key: string, load: () => T): T => {
 };
 
 const loadFixtureDescribe = (name: string): SObjectDescribe =>
-  cached(`describe:${name}`, () => JSON.parse(readFileSync(path.join(fixturesDir(), 'describe', `${name}.json`), 'utf8')) as SObjectDescribe);
+  cached(`describe:${name}`, () => JSON.parse(readFileSync(fixtureFile(path.join('describe', `${name}.json`)), 'utf8')) as SObjectDescribe);
 
 /** Every system permission name known to the API version of the fixtures (user-permissions.txt). */
 export const allUserPermissions = (): string[] =>
   cached('perms', () =>
-    readFileSync(path.join(fixturesDir(), 'user-permissions.txt'), 'utf8')
+    readFileSync(fixtureFile('user-permissions.txt'), 'utf8')
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter((l) => l.length > 0)
@@ -88,7 +99,9 @@ export const allUserPermissions = (): string[] =>
 export const userPermissionLabels = (): Map<string, string> =>
   cached('labels', () => {
     const map = new Map<string, string>();
-    const lines = readFileSync(path.join(fixturesDir(), 'user-permission-labels.tsv'), 'utf8').split(/\r?\n/);
+    const file = fixtureFile('user-permission-labels.tsv');
+    if (!existsSync(file)) return map;
+    const lines = readFileSync(file, 'utf8').split(/\r?\n/);
     for (const line of lines.slice(1)) {
       const [name, label] = line.split('\t');
       if (name && label) map.set(name, label);
@@ -150,7 +163,7 @@ export const makeField = (spec: FieldSpec): DescribeField => {
   const template = loadFixtureDescribe('Account').fields[0];
   const type = spec.type ?? 'string';
   const isText = ['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'combobox', 'encryptedstring'].includes(type);
-  const length = type === 'id' || type === 'reference' ? 18 : isText ? (type === 'textarea' ? 32000 : 255) : 0;
+  const length = type === 'id' || type === 'reference' ? 18 : isText ? (type === 'textarea' ? 32_000 : 255) : 0;
   const field: DescribeField = {
     ...template,
     aggregatable: type !== 'textarea',
@@ -281,7 +294,20 @@ const setupDescribe = (schema: SetupTableSchema, perms: Set<string>, labels: Map
   };
 };
 
-export class StateDescribeError extends Error {}
+const setupCache = new Map<string, Map<string, SObjectDescribe>>();
+
+/** The setup objects' describes for a set of available permissions (cached: they are large). */
+const setupDescribes = (perms: Set<string>): Map<string, SObjectDescribe> => {
+  const key = `${fixturesDir()}\u0000${[...perms].join(',')}`;
+  let setup = setupCache.get(key);
+  if (!setup) {
+    const labels = userPermissionLabels();
+    setup = new Map(SETUP_TABLES.map((schema) => [schema.name, setupDescribe(schema, perms, labels)]));
+    if (setupCache.size > 8) setupCache.clear();
+    setupCache.set(key, setup);
+  }
+  return setup;
+};
 
 /** Builds the describes of an org with this state. Unknown `objects.absent` entries are ignored. */
 export const buildDescribes = (state: OrgState): DescribeCatalog => {
@@ -330,13 +356,9 @@ export const buildDescribes = (state: OrgState): DescribeCatalog => {
   }
 
   const availablePermissions = availablePermissionsFor(state);
-  const labels = userPermissionLabels();
-  const setup = new Map<string, SObjectDescribe>();
+  const setup = setupDescribes(availablePermissions);
   const surfaces = new Map<string, ApiSurface>();
-  for (const schema of SETUP_TABLES) {
-    setup.set(schema.name, setupDescribe(schema, availablePermissions, labels));
-    surfaces.set(schema.name.toLowerCase(), schema.api);
-  }
+  for (const schema of SETUP_TABLES) surfaces.set(schema.name.toLowerCase(), schema.api);
   const byLower = new Map<string, SObjectDescribe>();
   for (const [k, v] of data) {
     byLower.set(k.toLowerCase(), v);

@@ -34,18 +34,18 @@ export const KEY_PREFIX = {
 
 /** Two 32-bit FNV-1a style hashes with different seeds: 64 bits, fast enough for 200,000 rows. */
 const hash64 = (text: string): [number, number] => {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ 0x5bd1e995;
+  let h1 = 0x81_1c_9d_c5;
+  let h2 = 0x01_00_01_93 ^ 0x5b_d1_e9_95;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h1 = Math.imul(h1 ^ c, 0x01_00_01_93);
+    h2 = Math.imul(h2 ^ c, 0x5b_d1_e9_95);
     h2 ^= h2 >>> 15;
   }
   h1 ^= h1 >>> 13;
-  h1 = Math.imul(h1, 0xc2b2ae35);
+  h1 = Math.imul(h1, 0xc2_b2_ae_35);
   h1 ^= h1 >>> 16;
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85_eb_ca_6b);
   h2 ^= h2 >>> 13;
   return [h1 >>> 0, h2 >>> 0];
 };
@@ -75,7 +75,7 @@ const id15From = (prefix: string, text: string): string => {
     // divide the 64-bit (hi, lo) number by 62, keep the remainder
     const hiQ = Math.floor(hi / 62);
     const hiR = hi - hiQ * 62;
-    const cur = hiR * 4294967296 + lo;
+    const cur = hiR * 4_294_967_296 + lo;
     const loQ = Math.floor(cur / 62);
     const r = cur - loQ * 62;
     hi = hiQ;

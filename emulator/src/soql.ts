@@ -137,6 +137,10 @@ type CondNode = {
   path: ResolvedPath;
   operator: string;
   literal: Literal;
+  /** normalised keys of the literal values (IN / NOT IN / =) */
+  keys?: Set<string>;
+  /** compiled LIKE pattern */
+  like?: RegExp;
 };
 type Expr = CondNode | { kind: 'and' | 'or'; items: Expr[] } | { kind: 'not'; item: Expr };
 
@@ -443,7 +447,11 @@ export class SoqlEngine {
     const v = pathValue(this.db, table, row, c.path);
     const type = pathType(c.path);
     const isNull = v === null || v === undefined;
-    const keysOf = (lit: Literal): Set<string> => (lit.kind === 'keys' ? lit.keys : new Set(lit.values.map((x) => valueKey(type, x))));
+    const keysOf = (lit: Literal): Set<string> => {
+      if (lit.kind === 'keys') return lit.keys;
+      if (!c.keys) c.keys = new Set(lit.values.map((x) => valueKey(type, x)));
+      return c.keys;
+    };
     switch (c.operator) {
       case '=':
       case '!=': {
@@ -458,7 +466,9 @@ export class SoqlEngine {
       case 'LIKE': {
         if (isNull || c.literal.kind !== 'values') return false;
         const pattern = c.literal.values[0];
-        return typeof pattern === 'string' && likeRegex(pattern).test(String(v));
+        if (typeof pattern !== 'string') return false;
+        if (!c.like) c.like = likeRegex(pattern);
+        return c.like.test(String(v));
       }
       case '<':
       case '>':

@@ -119,7 +119,7 @@ const checkShape = (state: OrgState, add: Collector): void => {
     listOf(key).forEach((item, i) => {
       const place = `${key}[${i}]`;
       if (!isRecord(item)) return add('shape', place, 'must be a mapping');
-      if (typeof item[nameKey] !== 'string' || (item[nameKey] as string).length === 0) add('shape', `${place}.${nameKey}`, 'is required');
+      if (typeof item[nameKey] !== 'string' || (item[nameKey]).length === 0) add('shape', `${place}.${nameKey}`, 'is required');
       if (bundle) checkBundle(place, item);
     });
   };
@@ -286,17 +286,17 @@ export const validateState = (state: OrgState, describesIn?: DescribeCatalog, fi
     const checkAssigned = (setName: string, at: string): void => {
       const ps = sets.get(setName);
       if (!ps) return;
-      if (ps.license && !userPsls.includes(ps.license))
-        add('permission-set-license', at, `Permission set ${ps.name} requires the permission set license ${ps.license}, which user ${u.username} does not have`);
       if (licence) {
         for (const [object, access] of Object.entries(ps.objectPermissions ?? {})) {
           const why = access.map((a) => licenseObjectViolation(licence, userPsls, object, a)).find((x) => x !== undefined);
           if (why) {
             add('user-license', at, why);
-            return;
+            break;
           }
         }
       }
+      if (ps.license && !userPsls.includes(ps.license))
+        add('permission-set-license', at, `Permission set ${ps.name} requires the permission set license ${ps.license}, which user ${u.username} does not have`);
     };
     (u.permissionSets ?? []).forEach((s, j) => {
       if (!sets.has(s)) add('unknown-reference', `${place}.permissionSets[${j}]`, `no permission set '${s}'`);

@@ -566,7 +566,7 @@ export const compileTables = (state: OrgState, describes: DescribeCatalog): Db =
     if (!d) continue;
     const sharing = owdLower.get(name.toLowerCase()) ?? sharingDefault(name);
     push('EntityDefinition', {
-      Id: `000000000000000AAA`,
+      Id: '000000000000000AAA',
       DurableId: name,
       QualifiedApiName: name,
       DeveloperName: name.replace(/__c$/, ''),

@@ -1,0 +1,868 @@
+/*
+ * The loopback HTTP server: REST (query, describe, sobjects), Tooling, Composite, OAuth endpoints,
+ * the Metadata API routes, test endpoints, request log, latency and fault injection.
+ * Paths are parsed by hand: a leading '//' (sf stores instance URLs with a trailing slash) is
+ * collapsed, never handed to `new URL(path, base)`.
+ */
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import YAML from 'yaml';
+import type { OrgState } from './orgState.js';
+import type { MetadataContext, OrgModel } from './context.js';
+import { SoqlError, type SfRecord } from './soql.js';
+import { StateError, serializeState } from './state.js';
+import { createRecord, deleteRecord, WriteError } from './writes.js';
+import { KEY_PREFIX } from './ids.js';
+import type { Row, Table } from './tables.js';
+import type { SObjectDescribe } from './describes.js';
+
+export type RequestLogEntry = {
+  seq: number;
+  method: string;
+  /** normalised path with the query string */
+  path: string;
+  status: number;
+  bytesIn: number;
+  bytesOut: number;
+  ms: number;
+};
+
+export type FaultKind =
+  | 'http503'
+  | 'reset'
+  | 'timeout'
+  | 'REQUEST_LIMIT_EXCEEDED'
+  | 'INVALID_SESSION_ID'
+  | 'UNABLE_TO_LOCK_ROW'
+  | 'INSUFFICIENT_ACCESS';
+
+export type FaultRule = {
+  /** substring of `METHOD /path?query`, or /regex/flags */
+  match: string;
+  /** how many matching requests fail (default 1) */
+  times?: number;
+  /** let the first N matching requests through */
+  skip?: number;
+  fault: FaultKind;
+};
+
+type MetadataModule = {
+  handleSoap(ctx: MetadataContext, body: string, soapAction: string | undefined): Promise<{ status: number; body: string }>;
+  handleRestDeploy(
+    ctx: MetadataContext,
+    method: string,
+    subPath: string,
+    contentType: string | undefined,
+    body: Buffer
+  ): Promise<{ status: number; body: unknown }>;
+};
+
+type Req = {
+  method: string;
+  /** normalised path without the query string */
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+};
+
+type Res = {
+  status: number;
+  /** JSON body (serialised) unless text is given */
+  json?: unknown;
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+};
+
+type Cursor = { records: SfRecord[]; tooling: boolean; apiVersion: string; batch: number; created: number };
+
+export const MAX_VERSION = '62.0';
+const VERSIONS = ['58.0', '59.0', '60.0', '61.0', '62.0'];
+const VERSION_LABELS: Record<string, string> = {
+  '58.0': "Summer '23",
+  '59.0': "Winter '24",
+  '60.0': "Spring '24",
+  '61.0': "Summer '24",
+  '62.0': "Winter '25",
+};
+const PAGE = 2000;
+
+const sfError = (status: number, errorCode: string, message: string, fields?: string[]): Res => ({
+  status,
+  json: [fields ? { message, errorCode, fields } : { message, errorCode }],
+});
+
+const invalidSession = (): Res => sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+
+/** Collapses repeated slashes and splits off the query string — without URL parsing against a base. */
+export const normalisePath = (raw: string): { path: string; search: string } => {
+  const q = raw.indexOf('?');
+  const pathPart = q >= 0 ? raw.slice(0, q) : raw;
+  const search = q >= 0 ? raw.slice(q + 1) : '';
+  let path = pathPart.replace(/\/{2,}/g, '/');
+  if (!path.startsWith('/')) path = `/${path}`;
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    decoded = path;
+  }
+  return { path: decoded, search };
+};
+
+const randomToken = (n: number): string => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._';
+  const bytes = randomBytes(n);
+  let out = '';
+  for (const b of bytes) out += alphabet.charAt(b % alphabet.length);
+  return out;
+};
+
+export type ServerOptions = { latencyMs?: number; username: string };
+
+export class EmulatorServer {
+  public readonly accessToken: string;
+  public readonly refreshToken: string;
+  public username: string;
+  private readonly model: OrgModel;
+  private readonly server: http.Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly tokens = new Map<string, string>();
+  private readonly cursors = new Map<string, Cursor>();
+  private cursorSeq = 0;
+  private log: RequestLogEntry[] = [];
+  private seq = 0;
+  private apiCalls = 0;
+  private latencyMs: number;
+  private faults: Array<FaultRule & { seen: number; fired: number }> = [];
+  private port = 0;
+  private metadataModule: Promise<MetadataModule | undefined> | undefined;
+  private readonly metadataCtx: MetadataContext;
+
+  public constructor(model: OrgModel, opts: ServerOptions) {
+    this.model = model;
+    this.username = opts.username;
+    this.latencyMs = opts.latencyMs ?? 0;
+    const orgId15 = model.db.orgId.slice(0, 15);
+    this.accessToken = `${orgId15}!AQ${randomToken(96)}`;
+    this.refreshToken = `5Aep${randomToken(80)}`;
+    this.tokens.set(this.accessToken, opts.username);
+    this.metadataCtx = model.metadataContext();
+    model.onCommit(() => this.cursors.clear());
+    this.server = http.createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  public get instanceUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  public async listen(port = 0): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    const addr = this.server.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : port;
+    return this.port;
+  }
+
+  public async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  public requestLog(): RequestLogEntry[] {
+    return this.log.map((e) => ({ ...e }));
+  }
+  public clearLog(): void {
+    this.log = [];
+  }
+  public setFaults(rules: FaultRule[]): void {
+    this.faults = rules.map((r) => ({ ...r, seen: 0, fired: 0 }));
+  }
+  public setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = Date.now();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const raw = req.url ?? '/';
+    const { path, search } = normalisePath(raw);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const logged = !path.startsWith('/__emulator');
+    const logPath = search ? `${path}?${search}` : path;
+
+    let result: Res | 'reset' | 'timeout';
+    if (!logged) {
+      result = await this.testEndpoint(method, path, new URLSearchParams(search), body);
+    } else {
+      if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+      const fault = this.matchFault(`${method} ${logPath}`);
+      if (fault) result = this.faultResponse(fault);
+      else {
+        try {
+          result = await this.dispatchTop({ method, path, query: new URLSearchParams(search), headers: req.headers, body });
+        } catch (e) {
+          result = sfError(500, 'UNKNOWN_EXCEPTION', `An unexpected error occurred: ${(e as Error).message}`);
+        }
+      }
+    }
+    if (result === 'reset') {
+      if (logged) this.record(method, logPath, 0, body.length, 0, started);
+      req.socket.destroy();
+      return;
+    }
+    if (result === 'timeout') {
+      if (logged) this.record(method, logPath, 0, body.length, 0, started);
+      return; // never answer; the socket is closed on stop()
+    }
+    const text = result.text ?? (result.json === undefined ? '' : JSON.stringify(result.json));
+    const headers: Record<string, string> = {
+      'Content-Type': result.contentType ?? 'application/json;charset=UTF-8',
+      'Sforce-Limit-Info': `api-usage=${this.apiUsage()}/${this.apiMax()}`,
+      ...(result.headers ?? {}),
+    };
+    const out = Buffer.from(text, 'utf8');
+    headers['Content-Length'] = String(out.length);
+    res.writeHead(result.status, headers);
+    res.end(out);
+    if (logged) this.record(method, logPath, result.status, body.length, out.length, started);
+  }
+
+  private record(method: string, path: string, status: number, bytesIn: number, bytesOut: number, started: number): void {
+    this.log.push({ seq: ++this.seq, method, path, status, bytesIn, bytesOut, ms: Date.now() - started });
+  }
+
+  private apiUsage(): number {
+    return (this.model.state.dailyApiRequests?.used ?? 0) + this.apiCalls;
+  }
+  private apiMax(): number {
+    return this.model.state.dailyApiRequests?.max ?? 100_000;
+  }
+
+  private matchFault(target: string): FaultRule | undefined {
+    for (const f of this.faults) {
+      const re = /^\/(.*)\/([a-z]*)$/.exec(f.match);
+      const hit = re ? new RegExp(re[1], re[2]).test(target) : target.includes(f.match);
+      if (!hit) continue;
+      f.seen++;
+      if (f.seen <= (f.skip ?? 0)) continue;
+      if (f.fired >= (f.times ?? 1)) continue;
+      f.fired++;
+      return f;
+    }
+    return undefined;
+  }
+
+  private faultResponse(f: FaultRule): Res | 'reset' | 'timeout' {
+    switch (f.fault) {
+      case 'reset':
+        return 'reset';
+      case 'timeout':
+        return 'timeout';
+      case 'http503':
+        return sfError(503, 'SERVER_UNAVAILABLE', 'Server is unavailable, please retry later');
+      case 'REQUEST_LIMIT_EXCEEDED':
+        return sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+      case 'INVALID_SESSION_ID':
+        return invalidSession();
+      case 'UNABLE_TO_LOCK_ROW':
+        return sfError(400, 'UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record or 1 records');
+      case 'INSUFFICIENT_ACCESS':
+        return sfError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
+      default:
+        return sfError(500, 'UNKNOWN_EXCEPTION', 'fault');
+    }
+  }
+
+  private bearer(headers: http.IncomingHttpHeaders): string | undefined {
+    const h = headers.authorization;
+    if (!h) return undefined;
+    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h.trim());
+    return m ? m[1].trim() : undefined;
+  }
+
+  // ------------------------------------------------------------------ top-level dispatch (auth, limits)
+
+  private async dispatchTop(req: Req): Promise<Res> {
+    const { path, method } = req;
+    if (path.startsWith('/services/oauth2/')) return this.oauth(req);
+    if (path === '/services/data' && method === 'GET') return this.versions();
+    const isData = path.startsWith('/services/data/');
+    const isSoap = path.startsWith('/services/Soap/');
+    if (!isData && !isSoap) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+
+    let token = this.bearer(req.headers);
+    if (!token && isSoap) token = /<(?:[\w-]+:)?sessionId>([^<]+)</.exec(req.body.toString('utf8'))?.[1]?.trim();
+    if (!token || !this.tokens.has(token)) {
+      if (isSoap) return this.soapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session', 500);
+      return invalidSession();
+    }
+    if (this.model.state.apiEnabledForOrg === false) {
+      if (isSoap) return this.soapFault('sf:API_DISABLED_FOR_ORG', 'API_DISABLED_FOR_ORG: API is not enabled for this Organization or Partner', 500);
+      return sfError(403, 'API_DISABLED_FOR_ORG', 'API is not enabled for this Organization or Partner');
+    }
+    if (this.apiUsage() >= this.apiMax()) return sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+    this.apiCalls++;
+    if (isSoap) return this.soap(req);
+    return this.dispatch(req, token);
+  }
+
+  /** Routes one /services/data request (also used for composite subrequests). */
+  private async dispatch(req: Req, token: string): Promise<Res> {
+    const m = /^\/services\/data\/v(\d+\.\d+)(\/.*)?$/.exec(req.path);
+    if (!m) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    const version = m[1];
+    const rest = m[2] ?? '';
+    const parts = rest.split('/').filter((p) => p.length > 0);
+    const method = req.method;
+    const tooling = parts[0] === 'tooling';
+    const p = tooling ? parts.slice(1) : parts;
+
+    if (p.length === 0) return { status: 200, json: this.resources(version, tooling) };
+    try {
+      switch (p[0]) {
+        case 'query':
+        case 'queryAll':
+          if (method !== 'GET') return this.methodNotAllowed(method);
+          if (p.length === 1) return this.query(req, version, tooling);
+          return this.queryMore(p[1], version);
+        case 'sobjects':
+          return this.sobjects(req, p.slice(1), version, tooling);
+        case 'limits':
+          return { status: 200, json: this.limits() };
+        case 'composite':
+          if (tooling) break;
+          return await this.composite(req, p.slice(1), version, token);
+        case 'metadata':
+          if (tooling) break;
+          return await this.restDeploy(req, p.slice(1).join('/'));
+        default:
+          break;
+      }
+    } catch (e) {
+      if (e instanceof SoqlError) return sfError(e.status, e.errorCode, e.message);
+      if (e instanceof WriteError) return sfError(e.status, e.errorCode, e.message, e.fields);
+      throw e;
+    }
+    return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  }
+
+  private methodNotAllowed(method: string): Res {
+    return sfError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET`);
+  }
+
+  // ------------------------------------------------------------------ resources
+
+  private versions(): Res {
+    return {
+      status: 200,
+      json: VERSIONS.map((v) => ({ label: VERSION_LABELS[v] ?? v, url: `/services/data/v${v}`, version: v })),
+    };
+  }
+
+  private resources(version: string, tooling: boolean): Record<string, string> {
+    const base = `/services/data/v${version}${tooling ? '/tooling' : ''}`;
+    if (tooling) return { sobjects: `${base}/sobjects`, query: `${base}/query` };
+    return {
+      sobjects: `${base}/sobjects`,
+      query: `${base}/query`,
+      queryAll: `${base}/queryAll`,
+      tooling: `${base}/tooling`,
+      composite: `${base}/composite`,
+      limits: `${base}/limits`,
+      metadata: `${base}/metadata`,
+    };
+  }
+
+  private limits(): Record<string, { Max: number; Remaining: number }> {
+    const max = this.apiMax();
+    return {
+      DailyApiRequests: { Max: max, Remaining: Math.max(0, max - this.apiUsage()) },
+      DailyAsyncApexExecutions: { Max: 250_000, Remaining: 250_000 },
+      DailyBulkApiBatches: { Max: 15_000, Remaining: 15_000 },
+      DailyBulkV2QueryJobs: { Max: 10_000, Remaining: 10_000 },
+      DataStorageMB: { Max: 5120, Remaining: 5100 },
+      FileStorageMB: { Max: 5120, Remaining: 5100 },
+      SingleEmail: { Max: 5000, Remaining: 5000 },
+    };
+  }
+
+  // ------------------------------------------------------------------ OAuth
+
+  private oauth(req: Req): Res {
+    const { path, method } = req;
+    if (path === '/services/oauth2/userinfo') {
+      const token = this.bearer(req.headers);
+      const username = token ? this.tokens.get(token) : undefined;
+      if (!username) return { status: 403, text: 'Bad_OAuth_Token', contentType: 'text/plain' };
+      return { status: 200, json: this.userinfo(username) };
+    }
+    if (path === '/services/oauth2/token' && method === 'POST') {
+      const form = new URLSearchParams(req.body.toString('utf8'));
+      if (form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === this.refreshToken) {
+        const orgId15 = this.model.db.orgId.slice(0, 15);
+        const fresh = `${orgId15}!AQ${randomToken(96)}`;
+        this.tokens.set(fresh, this.username);
+        const user = this.userRow(this.username);
+        return {
+          status: 200,
+          json: {
+            access_token: fresh,
+            instance_url: this.instanceUrl,
+            id: `${this.instanceUrl}/id/${this.model.db.orgId}/${String(user?.Id ?? '')}`,
+            token_type: 'Bearer',
+            issued_at: String(Date.now()),
+            scope: 'api refresh_token id',
+            signature: randomBytes(32).toString('base64'),
+          },
+        };
+      }
+      return { status: 400, json: { error: 'invalid_grant', error_description: 'expired access/refresh token' } };
+    }
+    if (path === '/services/oauth2/revoke') return { status: 200, text: '', contentType: 'text/plain' };
+    return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  }
+
+  private userRow(username: string): Row | undefined {
+    const users = this.model.db.table('User');
+    if (!users) return undefined;
+    return this.model.db.lookup(users, 'Username', username)[0];
+  }
+
+  private userinfo(username: string): Record<string, unknown> {
+    const u = this.userRow(username) ?? {};
+    const orgId = this.model.db.orgId;
+    const userId = String(u.Id ?? '');
+    const base = this.instanceUrl;
+    return {
+      sub: `${base}/id/${orgId}/${userId}`,
+      user_id: userId,
+      organization_id: orgId,
+      preferred_username: u.Username,
+      nickname: u.CommunityNickname,
+      name: u.Name,
+      email: u.Email,
+      email_verified: true,
+      given_name: u.FirstName,
+      family_name: u.LastName,
+      zoneinfo: u.TimeZoneSidKey,
+      locale: u.LocaleSidKey,
+      language: u.LanguageLocaleKey,
+      active: u.IsActive,
+      user_type: 'STANDARD',
+      is_app_installed: true,
+      urls: {
+        enterprise: `${base}/services/Soap/c/{version}/${orgId}`,
+        metadata: `${base}/services/Soap/m/{version}/${orgId}`,
+        partner: `${base}/services/Soap/u/{version}/${orgId}`,
+        rest: `${base}/services/data/v{version}/`,
+        sobjects: `${base}/services/data/v{version}/sobjects/`,
+        query: `${base}/services/data/v{version}/query/`,
+        tooling_rest: `${base}/services/data/v{version}/tooling/`,
+        profile: `${base}/${userId}`,
+      },
+      updated_at: '2024-01-15T10:00:00Z',
+    };
+  }
+
+  // ------------------------------------------------------------------ query
+
+  private query(req: Req, version: string, tooling: boolean): Res {
+    const q = req.query.get('q');
+    if (q === null) return sfError(400, 'MALFORMED_QUERY', 'Query string parameter q is required');
+    const outcome = this.model.engine.run(q, { tooling, apiVersion: version });
+    const batchHeader = /batchSize\s*=\s*(\d+)/i.exec(String(req.headers['sforce-query-options'] ?? ''));
+    const batch = batchHeader ? Math.min(PAGE, Math.max(200, Number(batchHeader[1]))) : PAGE;
+    if (outcome.records.length <= batch) {
+      return { status: 200, json: { totalSize: outcome.totalSize, done: true, records: outcome.records } };
+    }
+    const id15 = `${KEY_PREFIX.QueryLocator}${String(++this.cursorSeq).padStart(12, '0')}`;
+    const cursorId = `${id15}AAA`;
+    this.cursors.set(cursorId, { records: outcome.records, tooling, apiVersion: version, batch, created: Date.now() });
+    if (this.cursors.size > 200) this.cursors.delete(this.cursors.keys().next().value as string);
+    return {
+      status: 200,
+      json: {
+        totalSize: outcome.totalSize,
+        done: false,
+        nextRecordsUrl: this.locatorUrl(cursorId, batch, version, tooling),
+        records: outcome.records.slice(0, batch),
+      },
+    };
+  }
+
+  private locatorUrl(cursorId: string, offset: number, version: string, tooling: boolean): string {
+    return `/services/data/v${version}/${tooling ? 'tooling/' : ''}query/${cursorId}-${offset}`;
+  }
+
+  private queryMore(locator: string, version: string): Res {
+    const m = /^(.+)-(\d+)$/.exec(locator);
+    const cursor = m ? this.cursors.get(m[1]) : undefined;
+    if (!m || !cursor) return sfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    const offset = Number(m[2]);
+    const page = cursor.records.slice(offset, offset + cursor.batch);
+    const next = offset + cursor.batch;
+    const done = next >= cursor.records.length;
+    const json: Record<string, unknown> = { totalSize: cursor.records.length, done };
+    if (!done) json.nextRecordsUrl = this.locatorUrl(m[1], next, version, cursor.tooling);
+    json.records = page;
+    return { status: 200, json };
+  }
+
+  // ------------------------------------------------------------------ sobjects
+
+  private describeFor(name: string, tooling: boolean): SObjectDescribe | undefined {
+    const d = this.model.describes.get(name);
+    if (!d) return undefined;
+    const api = this.model.describes.api(d.name);
+    if (tooling ? api === 'data' : api === 'tooling') return undefined;
+    return d;
+  }
+
+  private withVersion(d: SObjectDescribe, version: string, tooling: boolean): SObjectDescribe {
+    const base = `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${d.name}`;
+    return { ...d, urls: { ...d.urls, sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` } };
+  }
+
+  private globalEntry(d: SObjectDescribe, version: string, tooling: boolean): Record<string, unknown> {
+    const base = `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${d.name}`;
+    return {
+      activateable: false,
+      createable: d.createable,
+      custom: d.custom,
+      customSetting: false,
+      deletable: d.deletable,
+      deprecatedAndHidden: false,
+      feedEnabled: false,
+      keyPrefix: d.keyPrefix,
+      label: d.label,
+      labelPlural: d.labelPlural,
+      layoutable: d.layoutable ?? false,
+      mergeable: false,
+      mruEnabled: false,
+      name: d.name,
+      queryable: true,
+      replicateable: false,
+      retrieveable: true,
+      searchable: d.searchable ?? false,
+      triggerable: false,
+      undeletable: false,
+      updateable: d.updateable,
+      urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` },
+    };
+  }
+
+  private sobjects(req: Req, p: string[], version: string, tooling: boolean): Res {
+    const method = req.method;
+    if (p.length === 0) {
+      if (method !== 'GET') return this.methodNotAllowed(method);
+      const sobjects = this.model.describes
+        .allNames()
+        .map((n) => this.describeFor(n, tooling))
+        .filter((d): d is SObjectDescribe => d !== undefined)
+        .map((d) => this.globalEntry(d, version, tooling));
+      return { status: 200, json: { encoding: 'UTF-8', maxBatchSize: 200, sobjects } };
+    }
+    const d = this.describeFor(p[0], tooling);
+    if (!d) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    if (p.length === 1) {
+      if (method === 'POST') {
+        const body = this.jsonBody(req);
+        const id = createRecord(this.model, d.name, body);
+        return { status: 201, json: { id, success: true, errors: [] } };
+      }
+      if (method !== 'GET') return this.methodNotAllowed(method);
+      return { status: 200, json: { objectDescribe: this.globalEntry(d, version, tooling), recentItems: [] } };
+    }
+    if (p[1] === 'describe' && p.length === 2) {
+      if (method !== 'GET') return this.methodNotAllowed(method);
+      return { status: 200, json: this.withVersion(d, version, tooling) };
+    }
+    if (p.length === 2) {
+      const id = p[1];
+      if (method === 'DELETE') {
+        deleteRecord(this.model, d.name, id);
+        return { status: 204, text: '' };
+      }
+      if (method !== 'GET') return this.methodNotAllowed(method);
+      const table = this.model.db.table(d.name);
+      const row = table ? this.model.db.lookup(table, table.keyColumn, id)[0] : undefined;
+      if (!table || !row) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+      const wanted = req.query.get('fields');
+      return { status: 200, json: this.fullRecord(table, row, version, tooling, wanted ? wanted.split(',').map((s) => s.trim()) : undefined) };
+    }
+    return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  }
+
+  private fullRecord(table: Table, row: Row, version: string, tooling: boolean, only?: string[]): SfRecord {
+    const key = this.model.db.value(table, row, table.keyColumn);
+    const out: SfRecord = {
+      attributes: { type: table.name, url: `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${table.name}/${String(key)}` },
+    };
+    const cols = only ? only.map((c) => table.columns.get(c.toLowerCase())).filter((c): c is string => c !== undefined) : [...table.columns.values()];
+    for (const c of cols) out[c] = this.model.db.value(table, row, c);
+    return out;
+  }
+
+  private jsonBody(req: Req): Record<string, unknown> {
+    try {
+      const parsed = JSON.parse(req.body.toString('utf8') || '{}') as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // fall through
+    }
+    throw new WriteError(400, 'JSON_PARSER_ERROR', 'The request body is not a JSON object');
+  }
+
+  // ------------------------------------------------------------------ composite
+
+  private async composite(req: Req, p: string[], version: string, token: string): Promise<Res> {
+    if (req.method !== 'POST' && !(p[0] === 'sobjects' && req.method === 'DELETE')) return this.methodNotAllowed(req.method);
+    if (p[0] === 'sobjects') return this.compositeSobjects(req);
+    if (p[0] === 'batch') return this.compositeBatch(req, version, token);
+    if (p.length === 0) return this.compositeGraphless(req, token);
+    return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  }
+
+  private compositeSobjects(req: Req): Res {
+    if (req.method === 'DELETE') {
+      const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
+      const results = ids.map((id) => {
+        const hit = this.model.db.rowById(id);
+        try {
+          deleteRecord(this.model, hit?.table.name ?? 'PermissionSetAssignment', id);
+          return { id, success: true, errors: [] };
+        } catch (e) {
+          const w = e instanceof WriteError ? e : new WriteError(500, 'UNKNOWN_EXCEPTION', (e as Error).message);
+          return { id, success: false, errors: [{ statusCode: w.errorCode, message: w.message, fields: w.fields }] };
+        }
+      });
+      return { status: 200, json: results };
+    }
+    const body = this.jsonBody(req);
+    const records = Array.isArray(body.records) ? (body.records as Array<Record<string, unknown>>) : [];
+    const allOrNone = body.allOrNone === true;
+    const before = this.model.getState();
+    const results: Array<Record<string, unknown>> = [];
+    let failed = false;
+    for (const rec of records) {
+      const attrs = (rec.attributes ?? {}) as { type?: string };
+      const fields = Object.fromEntries(Object.entries(rec).filter(([k]) => k !== 'attributes'));
+      try {
+        if (failed && allOrNone) throw new WriteError(400, 'ALL_OR_NONE_OPERATION_ROLLED_BACK', 'Record rolled back because not all records were valid and the request was using AllOrNone header');
+        const id = createRecord(this.model, attrs.type ?? '', fields);
+        results.push({ id, success: true, errors: [] });
+      } catch (e) {
+        const w = e instanceof WriteError ? e : new WriteError(500, 'UNKNOWN_EXCEPTION', (e as Error).message);
+        failed = true;
+        results.push({ success: false, errors: [{ statusCode: w.errorCode, message: w.message, fields: w.fields }] });
+      }
+    }
+    if (failed && allOrNone) {
+      this.model.commit(before);
+      const rolled = {
+        success: false,
+        errors: [
+          {
+            statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+            message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+            fields: [],
+          },
+        ],
+      };
+      return { status: 200, json: results.map((r) => (r.success ? rolled : r)) };
+    }
+    return { status: 200, json: results };
+  }
+
+  private subRequest(method: string, url: string, body: unknown, headers: http.IncomingHttpHeaders): Req {
+    const abs = url.startsWith('/') ? url : `/services/data/${url}`;
+    const { path, search } = normalisePath(abs);
+    const text = body === undefined || body === null ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+    return { method: method.toUpperCase(), path, query: new URLSearchParams(search), headers, body: Buffer.from(text, 'utf8') };
+  }
+
+  private async compositeBatch(req: Req, version: string, token: string): Promise<Res> {
+    const body = this.jsonBody(req);
+    const requests = Array.isArray(body.batchRequests) ? (body.batchRequests as Array<Record<string, unknown>>) : [];
+    if (requests.length > 25) return sfError(400, 'INVALID_BATCH_REQUEST', 'A batch cannot contain more than 25 requests');
+    const haltOnError = body.haltOnError === true;
+    const results: Array<{ statusCode: number; result: unknown }> = [];
+    let halted = false;
+    for (const r of requests) {
+      if (halted) {
+        results.push({ statusCode: 412, result: [{ errorCode: 'BATCH_PROCESSING_HALTED', message: 'Batch processing halted per request' }] });
+        continue;
+      }
+      const url = String(r.url ?? '');
+      const sub = this.subRequest(String(r.method ?? 'GET'), url.startsWith('/') ? url : url.startsWith('v') ? url : `v${version}/${url}`, r.richInput, req.headers);
+      const res = await this.dispatch(sub, token);
+      results.push({ statusCode: res.status, result: res.json ?? null });
+      if (res.status >= 400 && haltOnError) halted = true;
+    }
+    return { status: 200, json: { hasErrors: results.some((r) => r.statusCode >= 400), results } };
+  }
+
+  private async compositeGraphless(req: Req, token: string): Promise<Res> {
+    const body = this.jsonBody(req);
+    const requests = Array.isArray(body.compositeRequest) ? (body.compositeRequest as Array<Record<string, unknown>>) : [];
+    const allOrNone = body.allOrNone === true;
+    const before = this.model.getState();
+    const bodies = new Map<string, unknown>();
+    const out: Array<Record<string, unknown>> = [];
+    let failed = false;
+    for (const r of requests) {
+      const referenceId = String(r.referenceId ?? '');
+      if (failed && allOrNone) {
+        out.push({
+          body: [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }],
+          httpHeaders: {},
+          httpStatusCode: 400,
+          referenceId,
+        });
+        continue;
+      }
+      let unresolved: string | undefined;
+      const resolve = (text: string): string =>
+        text.replace(/@\{([^}]+)\}/g, (whole, expr: string) => {
+          const v = referencePath(bodies, expr);
+          if (v === undefined) {
+            unresolved = expr;
+            return whole;
+          }
+          return String(v);
+        });
+      const url = resolve(String(r.url ?? ''));
+      const subBody = r.body === undefined ? undefined : JSON.parse(resolve(JSON.stringify(r.body))) as unknown;
+      if (unresolved) {
+        failed = true;
+        out.push({
+          body: [{ errorCode: 'PROCESSING_HALTED', message: `Invalid reference specified. No value for ${unresolved} found.` }],
+          httpHeaders: {},
+          httpStatusCode: 400,
+          referenceId,
+        });
+        continue;
+      }
+      const res = await this.dispatch(this.subRequest(String(r.method ?? 'GET'), url, subBody, req.headers), token);
+      if (res.status < 400) bodies.set(referenceId, res.json);
+      else failed = true;
+      out.push({ body: res.json ?? null, httpHeaders: {}, httpStatusCode: res.status, referenceId });
+    }
+    if (failed && allOrNone) this.model.commit(before);
+    return { status: 200, json: { compositeResponse: out } };
+  }
+
+  // ------------------------------------------------------------------ Metadata API
+
+  private loadMetadata(): Promise<MetadataModule | undefined> {
+    if (!this.metadataModule) {
+      const specifier = './metadata/index.js';
+      this.metadataModule = (import(specifier) as Promise<MetadataModule>).then(
+        (m) => (typeof m.handleSoap === 'function' ? m : undefined),
+        () => undefined
+      );
+    }
+    return this.metadataModule;
+  }
+
+  private soapFault(code: string, message: string, status = 500): Res {
+    const esc = message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return {
+      status,
+      contentType: 'text/xml;charset=UTF-8',
+      text: `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com"><soapenv:Body><soapenv:Fault><faultcode>${code}</faultcode><faultstring>${esc}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`,
+    };
+  }
+
+  private async soap(req: Req): Promise<Res> {
+    if (!/^\/services\/Soap\/m\/\d+\.\d+/.test(req.path) || req.method !== 'POST')
+      return this.soapFault('sf:UNKNOWN_EXCEPTION', 'Only the Metadata API (/services/Soap/m/VERSION) is served by this emulator');
+    const mod = await this.loadMetadata();
+    if (!mod) return this.soapFault('sf:UNKNOWN_EXCEPTION', 'The Metadata API is not available in this emulator build');
+    const action = req.headers.soapaction;
+    const out = await mod.handleSoap(this.metadataCtx, req.body.toString('utf8'), Array.isArray(action) ? action[0] : action);
+    return { status: out.status, text: out.body, contentType: 'text/xml;charset=UTF-8' };
+  }
+
+  private async restDeploy(req: Req, subPath: string): Promise<Res> {
+    if (!subPath.startsWith('deployRequest')) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    const mod = await this.loadMetadata();
+    if (!mod) return sfError(501, 'NOT_IMPLEMENTED', 'The Metadata API is not available in this emulator build');
+    const ct = req.headers['content-type'];
+    const search = req.query.toString();
+    const out = await mod.handleRestDeploy(this.metadataCtx, req.method, search ? `${subPath}?${search}` : subPath, ct, req.body);
+    return { status: out.status, json: out.body };
+  }
+
+  // ------------------------------------------------------------------ test endpoints
+
+  private async testEndpoint(method: string, path: string, query: URLSearchParams, body: Buffer): Promise<Res> {
+    await Promise.resolve();
+    if (path === '/__emulator/state') {
+      if (method === 'GET') {
+        if (query.get('format') === 'yaml') return { status: 200, text: serializeState(this.model.state), contentType: 'application/yaml' };
+        return { status: 200, json: this.model.state };
+      }
+      if (method === 'PUT' || method === 'POST') {
+        try {
+          const parsed = YAML.parse(body.toString('utf8')) as OrgState;
+          this.model.commit(parsed ?? {});
+          return { status: 200, json: { ok: true } };
+        } catch (e) {
+          if (e instanceof StateError) return { status: 400, json: { error: e.message, violations: e.violations } };
+          return { status: 400, json: { error: (e as Error).message } };
+        }
+      }
+    }
+    if (path === '/__emulator/log') {
+      if (method === 'GET') return { status: 200, json: this.requestLog() };
+      if (method === 'DELETE') {
+        this.clearLog();
+        return { status: 200, json: { ok: true } };
+      }
+    }
+    if (path === '/__emulator/faults' && (method === 'PUT' || method === 'POST')) {
+      try {
+        const parsed = JSON.parse(body.toString('utf8') || '[]') as FaultRule[] | { rules: FaultRule[] };
+        this.setFaults(Array.isArray(parsed) ? parsed : parsed.rules ?? []);
+        return { status: 200, json: { ok: true } };
+      } catch (e) {
+        return { status: 400, json: { error: (e as Error).message } };
+      }
+    }
+    if (path === '/__emulator/latency' && (method === 'PUT' || method === 'POST')) {
+      const ms = Number(JSON.parse(body.toString('utf8') || '{}').ms ?? 0);
+      this.setLatency(ms);
+      return { status: 200, json: { ok: true } };
+    }
+    return { status: 404, json: { error: 'no such test endpoint' } };
+  }
+}
+
+/** `ref.id`, `ref.records[0].Id` … in earlier composite results. */
+const referencePath = (bodies: Map<string, unknown>, expr: string): unknown => {
+  const parts = expr.replace(/\[(\d+)\]/g, '.$1').split('.');
+  let cur: unknown = bodies.get(parts[0]);
+  for (const part of parts.slice(1)) {
+    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur === null ? undefined : cur;
+};
+
