@@ -25,7 +25,8 @@ const env = {
 };
 
 const emulator = spawn(process.execPath, [join(root, 'emulator/lib/cli.js'), '--state', join(root, 'emulator/states/demo.yaml'), '--alias', 'demo'], {
-  env,
+  // the emulator serves plain http on loopback; silence Node's warning about it
+  env: { ...env, NODE_NO_WARNINGS: '1' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 

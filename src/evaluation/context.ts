@@ -4,12 +4,16 @@
  */
 import type { Requirements } from '../requirements/types.js';
 import type { OrgSnapshot, UserAccess } from '../snapshot/types.js';
+import { permissionLabel as catalogueLabel } from '../requirements/names.js';
 import type { Finding, FindingStatus, GrantSource } from './types.js';
 import { AccessExplanation, EffectiveAccess, describeGrants, effectiveAccess } from './effectiveAccess.js';
 import { BUILTIN_PERMISSION_LABELS, CAN_APPROVE_UNINSTALLED_APPS } from './rules.js';
 
 export type EvaluateOptions = {
-  /** Setup label of a system permission API name (e.g. from the requirements module); built-in labels are used otherwise */
+  /**
+   * Setup label of a system permission API name. Default: the requirements module's catalogue
+   * (data/user-permission-labels.tsv), then the built-in labels.
+   */
   permissionLabel?: (apiName: string) => string | undefined;
 };
 
@@ -52,11 +56,12 @@ export const createContext = (
   options: EvaluateOptions = {}
 ): EvaluationContext => {
   const permissionLabel = (name: string): string => {
+    const lookup = options.permissionLabel ?? catalogueLabel;
     let label: string | undefined;
     try {
-      label = options.permissionLabel?.(name);
+      label = lookup(name);
     } catch {
-      label = undefined;
+      label = undefined; // a missing label file must not stop the evaluation
     }
     return label ?? BUILTIN_PERMISSION_LABELS[name] ?? name;
   };
@@ -66,7 +71,7 @@ export const createContext = (
     user,
     access: effectiveAccess(snapshot, user),
     permissionLabel,
-    permissionText: (name) => {
+    permissionText: (name): string => {
       const label = permissionLabel(name);
       return label && label !== name ? `${name} (${label})` : name;
     },

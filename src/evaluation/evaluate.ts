@@ -10,7 +10,7 @@ import type { NameItem, Requirements } from '../requirements/types.js';
 import type { OrgSnapshot, UserAccess } from '../snapshot/types.js';
 import type { Finding, FindingKind, Summary, UserVerdict } from './types.js';
 import { EvaluateOptions, EvaluationContext, GRANT_HINT, createContext, finding, verdictFrom } from './context.js';
-import { describeGrants } from './effectiveAccess.js';
+import { DetailedGrant, describeGrants } from './effectiveAccess.js';
 import { objectFindings } from './objects.js';
 import { oauthFindings } from './oauth.js';
 import {
@@ -20,6 +20,7 @@ import {
   LOW_API_REQUESTS_RATIO,
   MODIFY_ALL_DATA,
   OVER_GRANT_PERMISSIONS,
+  VIEW_ALL_DATA,
   editionApi,
   hasNoObjectPermissions,
   leastPowerfulFirst,
@@ -124,111 +125,120 @@ const userStatusFindings = (ctx: EvaluationContext): Finding[] => {
   return [finding(base, { status: 'pass', grantedBy: [], message: `${user.username} is active and not frozen` })];
 };
 
-const licenceFindings = (ctx: EvaluationContext): Finding[] => {
-  const { user, requirements, snapshot } = ctx;
-  const out: Finding[] = [];
+/** The user licence: any of the listed ones. */
+const userLicenceFindings = (ctx: EvaluationContext): Finding[] => {
+  const { user } = ctx;
   const userLicense = user.userLicense ?? '';
-
-  const licenseItems = requirements.user?.licenses ?? [];
-  if (licenseItems.length > 0) {
-    const names = unique(licenseItems.flatMap((i) => i.names));
-    const base = {
-      kind: 'license' as const,
-      requirement: `user licence ${names.join(' or ')}`,
-      path: licenseItems[0].path,
-      feature: licenseItems[0].feature,
-    };
-    const hit = names.find((n) => eq(n, userLicense));
-    out.push(
-      hit
-        ? finding(
-            { ...base, ...(names.length > 1 ? { chosen: hit } : {}) },
-            { status: 'pass', grantedBy: [{ kind: 'Profile', name: user.profileName, via: `licence ${userLicense}` }], message: `the user has the ${userLicense} licence` }
-          )
-        : finding(base, {
-            status: 'fail',
-            grantedBy: [],
-            message: `the user has the ${userLicense || 'unknown'} licence (profile ${user.profileName}), not ${names.join(' or ')}`,
-            fix: `Use a user with the ${names.join(' or ')} licence, or give this user a profile of that licence (Setup > Users > ${user.username} > Edit > User License / Profile)`,
-          })
-    );
-  }
-
-  const knownPsls = snapshot.permissionSetLicenses ?? {};
-  const pslKnown = Object.keys(knownPsls).length > 0;
-  const pslInOrg = (name: string): string | undefined =>
-    Object.keys(knownPsls).find((k) => eq(k, name) || eq(knownPsls[k] ?? '', name));
-  const userHasPsl = (name: string): boolean => {
-    const devName = pslInOrg(name) ?? name;
-    return (user.permissionSetLicenses ?? []).some((p) => eq(p, devName) || eq(p, name));
+  const licenseItems = ctx.requirements.user?.licenses ?? [];
+  if (licenseItems.length === 0) return [];
+  const names = unique(licenseItems.flatMap((i) => i.names));
+  const base = {
+    kind: 'license' as const,
+    requirement: `user licence ${names.join(' or ')}`,
+    path: licenseItems[0].path,
+    feature: licenseItems[0].feature,
   };
-
-  const pslItems = requirements.user?.permissionSetLicenses ?? [];
-  const asksApiPsl = pslItems.some((i) => i.names.some((n) => eq(n, API_INTEGRATION_PSL) || eq(n, API_INTEGRATION_PSL_LABEL)));
-  const needsObjectAccess = (requirements.objects ?? []).some((o) => !hasNoObjectPermissions(o.object) && (o.access.length > 0 || o.fields.length > 0));
-  if (eq(userLicense, INTEGRATION_LICENSE) && needsObjectAccess && !asksApiPsl) {
-    const base = { kind: 'permissionSetLicense' as const, requirement: `permission set licence ${API_INTEGRATION_PSL} (object access for the Salesforce Integration licence)`, path: 'objects' };
-    if (userHasPsl(API_INTEGRATION_PSL)) {
-      out.push(
-        finding(base, {
-          status: 'pass',
-          grantedBy: [{ kind: 'Org', name: `permission set licence ${API_INTEGRATION_PSL}` }],
-          message: `the Salesforce Integration licence holds object access with the ${API_INTEGRATION_PSL_LABEL} permission set licence, which the user has`,
-        })
-      );
-    } else {
-      const missingInOrg = pslKnown && !pslInOrg(API_INTEGRATION_PSL);
-      out.push(
-        finding(base, {
-          status: missingInOrg ? 'error' : 'fail',
-          grantedBy: [],
-          message: `the Salesforce Integration licence cannot hold object access without the ${API_INTEGRATION_PSL_LABEL} permission set licence (${API_INTEGRATION_PSL})${missingInOrg ? ', which this org does not have' : ', which the user does not have'}`,
-          fix: missingInOrg
-            ? `Provision the ${API_INTEGRATION_PSL_LABEL} permission set licence in this org (Salesforce account executive), then assign it to the user`
-            : `Assign the Salesforce API Integration permission set licence first (Setup > Users > ${user.username} > Permission Set License Assignments > Edit Assignments), then the permission sets that grant object access`,
-        })
-      );
-    }
-  }
-
-  for (const item of pslItems) {
-    const names = unique(item.names);
-    const base = { kind: 'permissionSetLicense' as const, requirement: `permission set licence ${names.join(' or ')}`, path: item.path, feature: item.feature };
-    const held = names.find((n) => userHasPsl(n));
-    if (held) {
-      out.push(
-        finding(
-          { ...base, ...(names.length > 1 ? { chosen: held } : {}) },
-          { status: 'pass', grantedBy: [{ kind: 'Org', name: `permission set licence ${pslInOrg(held) ?? held}` }], message: `the user has the permission set licence ${held}` }
-        )
-      );
-      continue;
-    }
-    const inOrg = names.filter((n) => !pslKnown || pslInOrg(n));
-    if (inOrg.length === 0) {
-      out.push(
-        finding(base, {
-          status: 'error',
-          grantedBy: [],
-          message: `${names.join(' or ')} ${names.length > 1 ? 'are not permission set licences' : 'is not a permission set licence'} in this org (not purchased or not provisioned)`,
-          fix: `Provision the permission set licence in this org (Salesforce account executive); it cannot be assigned until the org has it`,
-        })
-      );
-      continue;
-    }
-    out.push(
+  const hit = names.find((n) => eq(n, userLicense));
+  if (hit) {
+    return [
       finding(
-        { ...base, ...(names.length > 1 ? { chosen: inOrg[0] } : {}) },
-        {
-          status: 'fail',
-          grantedBy: [],
-          message: `the user does not have the permission set licence ${names.join(' or ')}`,
-          fix: `Assign the permission set licence ${inOrg[0]} to the user (Setup > Users > ${user.username} > Permission Set License Assignments > Edit Assignments)`,
-        }
-      )
+        { ...base, ...(names.length > 1 ? { chosen: hit } : {}) },
+        { status: 'pass', grantedBy: [{ kind: 'Profile', name: user.profileName, via: `licence ${userLicense}` }], message: `the user has the ${userLicense} licence` }
+      ),
+    ];
+  }
+  return [
+    finding(base, {
+      status: 'fail',
+      grantedBy: [],
+      message: `the user has the ${userLicense || 'unknown'} licence (profile ${user.profileName}), not ${names.join(' or ')}`,
+      fix: `Use a user with the ${names.join(' or ')} licence, or give this user a profile of that licence (Setup > Users > ${user.username} > Edit > User License / Profile)`,
+    }),
+  ];
+};
+
+/** Permission set licences known in the org and held by the user, matched by developer name or label. */
+type PslLookup = { known: boolean; inOrg: (name: string) => string | undefined; held: (name: string) => boolean };
+
+const pslLookup = (ctx: EvaluationContext): PslLookup => {
+  const knownPsls = ctx.snapshot.permissionSetLicenses ?? {};
+  const inOrg = (name: string): string | undefined => Object.keys(knownPsls).find((k) => eq(k, name) || eq(knownPsls[k] ?? '', name));
+  return {
+    known: Object.keys(knownPsls).length > 0,
+    inOrg,
+    held: (name): boolean => {
+      const devName = inOrg(name) ?? name;
+      return (ctx.user.permissionSetLicenses ?? []).some((p) => eq(p, devName) || eq(p, name));
+    },
+  };
+};
+
+/** The Salesforce Integration licence holds object access only with the Salesforce API Integration PSL. */
+const integrationLicenceFindings = (ctx: EvaluationContext, psl: PslLookup): Finding[] => {
+  const { user, requirements } = ctx;
+  const asksApiPsl = (requirements.user?.permissionSetLicenses ?? []).some((i) => i.names.some((n) => eq(n, API_INTEGRATION_PSL) || eq(n, API_INTEGRATION_PSL_LABEL)));
+  const needsObjectAccess = (requirements.objects ?? []).some((o) => !hasNoObjectPermissions(o.object) && (o.access.length > 0 || o.fields.length > 0));
+  if (!eq(user.userLicense ?? '', INTEGRATION_LICENSE) || !needsObjectAccess || asksApiPsl) return [];
+  const base = { kind: 'permissionSetLicense' as const, requirement: `permission set licence ${API_INTEGRATION_PSL} (object access for the Salesforce Integration licence)`, path: 'objects' };
+  if (psl.held(API_INTEGRATION_PSL)) {
+    return [
+      finding(base, {
+        status: 'pass',
+        grantedBy: [{ kind: 'Org', name: `permission set licence ${API_INTEGRATION_PSL}` }],
+        message: `the Salesforce Integration licence holds object access with the ${API_INTEGRATION_PSL_LABEL} permission set licence, which the user has`,
+      }),
+    ];
+  }
+  const missingInOrg = psl.known && !psl.inOrg(API_INTEGRATION_PSL);
+  return [
+    finding(base, {
+      status: missingInOrg ? 'error' : 'fail',
+      grantedBy: [],
+      message: `the Salesforce Integration licence cannot hold object access without the ${API_INTEGRATION_PSL_LABEL} permission set licence (${API_INTEGRATION_PSL})${missingInOrg ? ', which this org does not have' : ', which the user does not have'}`,
+      fix: missingInOrg
+        ? `Provision the ${API_INTEGRATION_PSL_LABEL} permission set licence in this org (Salesforce account executive), then assign it to the user`
+        : `Assign the Salesforce API Integration permission set licence first (Setup > Users > ${user.username} > Permission Set License Assignments > Edit Assignments), then the permission sets that grant object access`,
+    }),
+  ];
+};
+
+const pslItemFinding = (ctx: EvaluationContext, psl: PslLookup, item: NameItem): Finding => {
+  const names = unique(item.names);
+  const base = { kind: 'permissionSetLicense' as const, requirement: `permission set licence ${names.join(' or ')}`, path: item.path, feature: item.feature };
+  const held = names.find((n) => psl.held(n));
+  if (held) {
+    return finding(
+      { ...base, ...(names.length > 1 ? { chosen: held } : {}) },
+      { status: 'pass', grantedBy: [{ kind: 'Org', name: `permission set licence ${psl.inOrg(held) ?? held}` }], message: `the user has the permission set licence ${held}` }
     );
   }
-  return out;
+  const inOrg = names.filter((n) => !psl.known || psl.inOrg(n));
+  if (inOrg.length === 0) {
+    return finding(base, {
+      status: 'error',
+      grantedBy: [],
+      message: `${names.join(' or ')} ${names.length > 1 ? 'are not permission set licences' : 'is not a permission set licence'} in this org (not purchased or not provisioned)`,
+      fix: 'Provision the permission set licence in this org (Salesforce account executive); it cannot be assigned until the org has it',
+    });
+  }
+  return finding(
+    { ...base, ...(names.length > 1 ? { chosen: inOrg[0] } : {}) },
+    {
+      status: 'fail',
+      grantedBy: [],
+      message: `the user does not have the permission set licence ${names.join(' or ')}`,
+      fix: `Assign the permission set licence ${inOrg[0]} to the user (Setup > Users > ${ctx.user.username} > Permission Set License Assignments > Edit Assignments)`,
+    }
+  );
+};
+
+const licenceFindings = (ctx: EvaluationContext): Finding[] => {
+  const psl = pslLookup(ctx);
+  return [
+    ...userLicenceFindings(ctx),
+    ...integrationLicenceFindings(ctx, psl),
+    ...(ctx.requirements.user?.permissionSetLicenses ?? []).map((item) => pslItemFinding(ctx, psl, item)),
+  ];
 };
 
 const permissionSetFindings = (ctx: EvaluationContext): Finding[] => {
@@ -296,7 +306,7 @@ const systemPermissionFinding = (ctx: EvaluationContext, item: NameItem): Findin
   const suggestion = leastPowerfulFirst(available)[0];
   const suggested = explanations.find((e) => e.name === suggestion)?.explanation;
   const sessionOrMuted = explanations.find((e) => e.explanation.sessionOnly.length > 0) ?? explanations.find((e) => e.explanation.muted.length > 0);
-  const deps = (ctx.snapshot.permissionDependencies ?? {})[suggestion] ?? [];
+  const deps = ctx.snapshot.permissionDependencies?.[suggestion] ?? [];
   const depsNote = deps.length > 0 ? `; it depends on ${deps.join(', ')}` : '';
   const missingMessage = anyOf ? `none of ${available.join(', ')} is granted${note}` : `nothing the user holds grants ${ctx.permissionText(suggestion)}`;
   const fix = `Add ${ctx.permissionText(suggestion)} to a permission set assigned to the user${depsNote} (${GRANT_HINT})`;
@@ -338,11 +348,14 @@ const overGrantFindings = (ctx: EvaluationContext): Finding[] => {
     ...(ctx.requirements.user?.forbiddenPermissions ?? []).flatMap((i) => i.names),
   ];
   const out: Finding[] = [];
+  const directGrants = (name: string): DetailedGrant[] =>
+    ctx.access.explain({ type: 'systemPermission', name }).grants.filter((g) => !g.sessionBased && g.implied === undefined);
+  const madSets = new Set(directGrants(MODIFY_ALL_DATA).map((g) => g.permissionSetId));
   for (const name of OVER_GRANT_PERMISSIONS) {
     if (mentioned.some((m) => eq(m, name))) continue;
-    const direct = ctx.access
-      .explain({ type: 'systemPermission', name })
-      .grants.filter((g) => !g.sessionBased && g.implied === undefined)
+    // View All Data held next to Modify All Data in the same set is covered by the Modify All Data warning
+    const direct = directGrants(name)
+      .filter((g) => !(eq(name, VIEW_ALL_DATA) && madSets.has(g.permissionSetId) && !mentioned.some((m) => eq(m, MODIFY_ALL_DATA))))
       .map((g) => g.source);
     if (direct.length === 0) continue;
     const sources = describeGrants(direct);

@@ -186,6 +186,52 @@ const tokensFinding = (ctx: EvaluationContext, app: AppPolicies, path: string): 
   });
 };
 
+/** Scopes and policies of an installed app against the manifest's oauth section. */
+const policyFindings = (app: AppPolicies, oauth: OAuthRequirement): Finding[] => {
+  const out: Finding[] = (oauth.scopes ?? []).map((scope) => scopeFinding(app, scope));
+  if (oauth.refreshTokenPolicy) {
+    const wanted = oauth.refreshTokenPolicy.value;
+    const key = normalizeRefreshTokenPolicy(wanted).split(':')[0];
+    out.push(
+      policyFinding(
+        app,
+        { requirement: `oauth refresh token policy ${wanted}`, path: oauth.refreshTokenPolicy.path },
+        'Refresh Token Policy',
+        app.refreshTokenPolicy,
+        (actual) => refreshTokenPolicySatisfies(wanted, actual),
+        REFRESH_TOKEN_POLICY_LABELS[key] ?? wanted
+      )
+    );
+  }
+  if (oauth.ipRelaxation) {
+    const wanted = oauth.ipRelaxation.value;
+    out.push(
+      policyFinding(
+        app,
+        { requirement: `oauth IP relaxation ${wanted}`, path: oauth.ipRelaxation.path },
+        'IP Relaxation',
+        app.ipRelaxation,
+        (actual) => (IP_RELAXATION_RANK[actual] ?? -1) >= (IP_RELAXATION_RANK[wanted] ?? 0),
+        IP_RELAXATION_LABELS[wanted] ?? wanted
+      )
+    );
+  }
+  if (oauth.permittedUsers) {
+    const wanted = oauth.permittedUsers.value;
+    out.push(
+      policyFinding(
+        app,
+        { requirement: `oauth permitted users ${wanted}`, path: oauth.permittedUsers.path },
+        'Permitted Users',
+        app.permittedUsers,
+        (actual) => actual === wanted,
+        PERMITTED_USERS_LABELS[wanted] ?? wanted
+      )
+    );
+  }
+  return out;
+};
+
 export const oauthFindings = (ctx: EvaluationContext): Finding[] => {
   const oauth = ctx.requirements.oauth;
   const app = ctx.snapshot.app;
@@ -221,49 +267,7 @@ export const oauthFindings = (ctx: EvaluationContext): Finding[] => {
     return out;
   }
 
-  if (oauth) {
-    for (const scope of oauth.scopes ?? []) out.push(scopeFinding(app, scope));
-    if (oauth.refreshTokenPolicy) {
-      const wanted = oauth.refreshTokenPolicy.value;
-      const key = normalizeRefreshTokenPolicy(wanted).split(':')[0];
-      out.push(
-        policyFinding(
-          app,
-          { requirement: `oauth refresh token policy ${wanted}`, path: oauth.refreshTokenPolicy.path },
-          'Refresh Token Policy',
-          app.refreshTokenPolicy,
-          (actual) => refreshTokenPolicySatisfies(wanted, actual),
-          REFRESH_TOKEN_POLICY_LABELS[key] ?? wanted
-        )
-      );
-    }
-    if (oauth.ipRelaxation) {
-      const wanted = oauth.ipRelaxation.value;
-      out.push(
-        policyFinding(
-          app,
-          { requirement: `oauth IP relaxation ${wanted}`, path: oauth.ipRelaxation.path },
-          'IP Relaxation',
-          app.ipRelaxation,
-          (actual) => (IP_RELAXATION_RANK[actual] ?? -1) >= (IP_RELAXATION_RANK[wanted] ?? 0),
-          IP_RELAXATION_LABELS[wanted] ?? wanted
-        )
-      );
-    }
-    if (oauth.permittedUsers) {
-      const wanted = oauth.permittedUsers.value;
-      out.push(
-        policyFinding(
-          app,
-          { requirement: `oauth permitted users ${wanted}`, path: oauth.permittedUsers.path },
-          'Permitted Users',
-          app.permittedUsers,
-          (actual) => actual === wanted,
-          PERMITTED_USERS_LABELS[wanted] ?? wanted
-        )
-      );
-    }
-  }
+  if (oauth) out.push(...policyFindings(app, oauth));
   if (app.permittedUsers === 'adminApproved' || oauth?.permittedUsers?.value === 'adminApproved') {
     out.push(appAccessFinding(ctx, app, oauth?.permittedUsers?.path ?? appPath));
   }

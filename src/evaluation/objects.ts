@@ -149,15 +149,90 @@ const visibilityFinding = (ctx: EvaluationContext, object: string, requirement: 
   return notGranted(`${object} sharing is ${sharingModelLabel(model)}: the user sees only records shared with them; grant ${viewAllWhat} or open the sharing model`, fixOpen);
 };
 
+type FieldBase = { kind: 'field'; requirement: string; path: string; feature?: string };
+
+/** Grants that let the user write the field's record: Edit when the field is updateable, Create when createable. */
+const objectWriteGrants = (ctx: EvaluationContext, object: string, fd: FieldDescribe | undefined): GrantSource[] => {
+  const grants: GrantSource[] = [];
+  if (!fd || fd.updateable) grants.push(...ctx.access.objectAccess(object, 'edit'));
+  if (!fd || fd.createable) grants.push(...ctx.access.objectAccess(object, 'create'));
+  return grants;
+};
+
+/** Not permissionable (Id, required, audit, compound fields): follows the object. */
+const nonPermissionableFieldFinding = (ctx: EvaluationContext, object: string, fd: FieldDescribe, req: FieldRequirement, base: FieldBase): Finding => {
+  if (req.access === 'read') {
+    const objectRead = ctx.access.explain({ type: 'object', object, access: 'read' });
+    const readRule = specialObjectAccess(object, 'read');
+    if (readRule?.kind === 'implicit') {
+      return finding(base, { status: 'pass', grantedBy: objectRead.granted, message: `not permissionable: readable with the object (${readRule.message})` });
+    }
+    return finding(
+      base,
+      verdictFrom(
+        objectRead,
+        `Read on ${object}`,
+        { message: `not permissionable: readable with ${object}, which the user cannot read`, fix: objectFix(ctx, object, 'read') },
+        (grants) => `not permissionable: readable with the object (Read on ${object} granted by ${describeGrants(grants)})`
+      )
+    );
+  }
+  const grants = objectWriteGrants(ctx, object, fd);
+  if (grants.length > 0) {
+    return finding(base, { status: 'pass', grantedBy: grants, message: `not permissionable: editable with the object (granted by ${describeGrants(grants)})` });
+  }
+  return finding(base, {
+    status: 'fail',
+    grantedBy: [],
+    message: `not permissionable: editable only with Edit${fd.createable ? ' or Create' : ''} on ${object}, which the user does not have`,
+    fix: objectFix(ctx, object, 'edit'),
+  });
+};
+
+/** A field with field-level security: the field permission, plus object Read (or Edit/Create for edit). */
+const permissionableFieldFinding = (ctx: EvaluationContext, object: string, fd: FieldDescribe | undefined, req: FieldRequirement, base: FieldBase): Finding => {
+  const fieldName = fd?.name ?? req.field;
+  const qualified = `${object}.${fieldName}`;
+  const objectReadable = ctx.access.objectAccess(object, 'read').length > 0;
+  const explanation = ctx.access.explain({ type: 'field', object, field: fieldName, access: req.access });
+  const accessWord = req.access === 'read' ? 'Read' : 'Edit';
+  if (explanation.granted.length > 0) {
+    const granted = describeGrants(explanation.granted);
+    if (req.access === 'read' && !objectReadable) {
+      return finding(base, {
+        status: 'fail',
+        grantedBy: explanation.granted,
+        message: `field permission granted by ${granted}, but ${object} is not readable: field access needs Read on ${object}`,
+        fix: objectFix(ctx, object, 'read'),
+      });
+    }
+    if (req.access === 'edit' && objectWriteGrants(ctx, object, fd).length === 0) {
+      return finding(base, {
+        status: 'fail',
+        grantedBy: explanation.granted,
+        message: `field permission granted by ${granted}, but the user cannot edit or create ${object} records`,
+        fix: objectFix(ctx, object, 'edit'),
+      });
+    }
+    return finding(base, { status: 'pass', grantedBy: explanation.granted, message: `granted by ${granted}` });
+  }
+  const dataWide = holdsDataWidePermission(ctx);
+  let message = `no field permission grants ${accessWord} on ${qualified}`;
+  if (dataWide) message += ` (the user holds ${dataWide}, but View All Data and Modify All Data do not grant field access)`;
+  const alsoObject = req.access === 'read' && !objectReadable ? `, together with Read on ${object} (field access needs object Read)` : '';
+  const fix = `${licencePrefix(ctx)}Enable field-level security ${accessWord} on ${qualified} in a permission set assigned to the user (Setup > Permission Sets > (set) > Object Settings > ${object})${alsoObject}, ${GRANT_HINT}`;
+  return finding(base, verdictFrom(explanation, `${accessWord} on ${qualified}`, { message, fix }));
+};
+
 const fieldFinding = (ctx: EvaluationContext, object: string, describe: ObjectDescribe | undefined, req: FieldRequirement): Finding => {
   const fd = describe ? fieldOf(describe, req.field) : undefined;
   const fieldName = fd?.name ?? req.field;
   const qualified = `${object}.${fieldName}`;
-  const base = {
-    kind: 'field' as const,
+  const base: FieldBase = {
+    kind: 'field',
     requirement: `${object}.${fieldName}${req.optional ? '?' : ''}: ${req.access}`,
     path: req.path,
-    feature: req.feature,
+    ...(req.feature ? { feature: req.feature } : {}),
   };
   if (describe && !fd) {
     if (req.optional) {
@@ -170,11 +245,7 @@ const fieldFinding = (ctx: EvaluationContext, object: string, describe: ObjectDe
       fix: `Check the field's API name; if the field exists only in some orgs (e.g. Person Account fields), mark it optional ("${req.field}?") in the manifest. No permission can grant access to a field the org does not have`,
     });
   }
-  const objectRead = ctx.access.explain({ type: 'object', object, access: 'read' });
-  const readFix = objectFix(ctx, object, 'read');
-  const writable = fd ? fd.updateable || fd.createable : true;
-
-  if (req.access === 'edit' && fd && !writable) {
+  if (req.access === 'edit' && fd && !fd.updateable && !fd.createable) {
     return finding(base, {
       status: 'error',
       grantedBy: [],
@@ -182,74 +253,15 @@ const fieldFinding = (ctx: EvaluationContext, object: string, describe: ObjectDe
       fix: `Ask for read on ${qualified} instead (edit its component fields if it is a compound field such as Name or an address)`,
     });
   }
-
-  const objectEditGrants = (): GrantSource[] => {
-    const grants: GrantSource[] = [];
-    if (!fd || fd.updateable) grants.push(...ctx.access.objectAccess(object, 'edit'));
-    if (!fd || fd.createable) grants.push(...ctx.access.objectAccess(object, 'create'));
-    return grants;
-  };
-
-  if (fd && fd.permissionable === false) {
-    if (req.access === 'read') {
-      return finding(
-        base,
-        verdictFrom(
-          objectRead,
-          `Read on ${object}`,
-          { message: `not permissionable: readable with ${object}, which the user cannot read`, fix: readFix },
-          (grants) => `not permissionable: readable with the object (Read on ${object} granted by ${describeGrants(grants)})`
-        )
-      );
-    }
-    const grants = objectEditGrants();
-    if (grants.length > 0) {
-      return finding(base, { status: 'pass', grantedBy: grants, message: `not permissionable: editable with the object (granted by ${describeGrants(grants)})` });
-    }
-    return finding(base, {
-      status: 'fail',
-      grantedBy: [],
-      message: `not permissionable: editable only with Edit${fd.createable ? ' or Create' : ''} on ${object}, which the user does not have`,
-      fix: objectFix(ctx, object, 'edit'),
-    });
-  }
-
-  const explanation = ctx.access.explain({ type: 'field', object, field: fieldName, access: req.access });
-  const accessWord = req.access === 'read' ? 'Read' : 'Edit';
-  if (explanation.granted.length > 0) {
-    if (req.access === 'read' && objectRead.granted.length === 0) {
-      return finding(base, {
-        status: 'fail',
-        grantedBy: explanation.granted,
-        message: `field permission granted by ${describeGrants(explanation.granted)}, but ${object} is not readable: field access needs Read on ${object}`,
-        fix: readFix,
-      });
-    }
-    if (req.access === 'edit') {
-      const grants = objectEditGrants();
-      if (grants.length === 0) {
-        return finding(base, {
-          status: 'fail',
-          grantedBy: explanation.granted,
-          message: `field permission granted by ${describeGrants(explanation.granted)}, but the user cannot edit or create ${object} records`,
-          fix: objectFix(ctx, object, 'edit'),
-        });
-      }
-    }
-    return finding(base, { status: 'pass', grantedBy: explanation.granted, message: `granted by ${describeGrants(explanation.granted)}` });
-  }
-  const dataWide = holdsDataWidePermission(ctx);
-  let message = `no field permission grants ${accessWord} on ${qualified}`;
-  if (dataWide) message += ` (the user holds ${dataWide}, but View All Data and Modify All Data do not grant field access)`;
-  const alsoObject = req.access === 'read' && objectRead.granted.length === 0 ? ` and Read on ${object}` : '';
-  const fix = `${licencePrefix(ctx)}Enable field-level security ${accessWord} on ${qualified}${alsoObject} in a permission set assigned to the user (Setup > Permission Sets > (set) > Object Settings > ${object}), ${GRANT_HINT}`;
-  return finding(base, verdictFrom(explanation, `${accessWord} on ${qualified}`, { message, fix }));
+  return fd?.permissionable === false
+    ? nonPermissionableFieldFinding(ctx, object, fd, req, base)
+    : permissionableFieldFinding(ctx, object, fd, req, base);
 };
 
 /** Findings for one object requirement: its access items, its visibility, then its fields. */
 export const objectFindings = (ctx: EvaluationContext, req: ObjectRequirement): Finding[] => {
   const describe = describeOf(ctx, req.object);
-  const object = describe?.name || req.object;
+  const object = describe?.name ? describe.name : req.object;
   if (describe === null) {
     return [
       {

@@ -144,77 +144,57 @@ export const hasNoObjectPermissions = (object: string): boolean =>
 const canonicalSpecial = (object: string): string | undefined =>
   OBJECTS_WITHOUT_OBJECT_PERMISSIONS.find((o) => o.toLowerCase() === object.toLowerCase());
 
-/**
- * The rule for one access on an object without object permissions, or undefined for ordinary objects.
- * Task/Event: reading follows the related records; create/edit/delete need Edit Tasks / Edit Events;
- * View All needs View All Activities or View All Data. User: reading follows the User sharing model;
- * create/edit need Manage Users; View All needs View All Users; users are never deleted (deactivated).
- * CaseComment: follows its parent Case; writing needs Edit Case Comments or Edit on Case (the latter is
- * checked by the caller through the object access of Case).
- */
-export const specialObjectAccess = (object: string, access: ObjectAccess): SpecialAccessRule | undefined => {
-  const name = canonicalSpecial(object);
-  if (!name) return undefined;
-  const noFields = `${name} has no object permissions: View All Fields does not exist for it; grant field permissions instead`;
-  if (name === 'Task' || name === 'Event') {
-    const editPermission = name === 'Task' ? 'EditTask' : 'EditEvent';
-    switch (access) {
-      case 'read':
-        return { kind: 'implicit', message: `${name} has no object permissions: reading follows access to related records` };
-      case 'create':
-      case 'edit':
-      case 'delete':
-        return {
-          kind: 'systemPermission',
-          names: [editPermission],
-          message: `${name} has no object permissions: ${access} needs the system permission ${editPermission}`,
-        };
-      case 'viewAll':
-        return {
-          kind: 'systemPermission',
-          names: ['ViewAllActivities', 'ViewAllData'],
-          message: `${name} has no object permissions: seeing every activity needs View All Activities or View All Data`,
-        };
-      case 'modifyAll':
-        return {
-          kind: 'systemPermission',
-          names: ['ModifyAllData'],
-          message: `${name} has no object permissions: modifying every activity needs Modify All Data`,
-        };
-      case 'viewAllFields':
-        return { kind: 'impossible', message: noFields };
-    }
+const noViewAllFields = (name: string): SpecialAccessRule => ({
+  kind: 'impossible',
+  message: `${name} has no object permissions: View All Fields does not exist for it; grant field permissions instead`,
+});
+
+/** Task/Event: reading follows the related records; writing needs Edit Tasks / Edit Events. */
+const activityAccess = (name: 'Task' | 'Event', access: ObjectAccess): SpecialAccessRule => {
+  const editPermission = name === 'Task' ? 'EditTask' : 'EditEvent';
+  switch (access) {
+    case 'read':
+      return { kind: 'implicit', message: `${name} has no object permissions: reading follows access to related records` };
+    case 'viewAll':
+      return {
+        kind: 'systemPermission',
+        names: ['ViewAllActivities', 'ViewAllData'],
+        message: `${name} has no object permissions: seeing every activity needs View All Activities or View All Data`,
+      };
+    case 'modifyAll':
+      return { kind: 'systemPermission', names: ['ModifyAllData'], message: `${name} has no object permissions: modifying every activity needs Modify All Data` };
+    case 'viewAllFields':
+      return noViewAllFields(name);
+    default:
+      return {
+        kind: 'systemPermission',
+        names: [editPermission],
+        message: `${name} has no object permissions: ${access} needs the system permission ${editPermission}`,
+      };
   }
-  if (name === 'User') {
-    switch (access) {
-      case 'read':
-        return { kind: 'implicit', message: 'User has no object permissions: users are readable subject to the User sharing model' };
-      case 'create':
-      case 'edit':
-        return { kind: 'systemPermission', names: ['ManageUsers'], message: `User has no object permissions: ${access} needs Manage Users` };
-      case 'viewAll':
-        return { kind: 'systemPermission', names: ['ViewAllUsers'], message: 'User has no object permissions: seeing every user needs View All Users' };
-      case 'modifyAll':
-        return { kind: 'systemPermission', names: ['ManageUsers'], message: 'User has no object permissions: modifying every user needs Manage Users' };
-      case 'delete':
-        return { kind: 'impossible', message: 'Users cannot be deleted in Salesforce (they are deactivated); no permission grants Delete on User' };
-      case 'viewAllFields':
-        return { kind: 'impossible', message: noFields };
-    }
+};
+
+/** User: readable subject to the User sharing model; Manage Users edits; View All Users sees all; never deleted. */
+const userAccess = (access: ObjectAccess): SpecialAccessRule => {
+  switch (access) {
+    case 'read':
+      return { kind: 'implicit', message: 'User has no object permissions: users are readable subject to the User sharing model' };
+    case 'viewAll':
+      return { kind: 'systemPermission', names: ['ViewAllUsers'], message: 'User has no object permissions: seeing every user needs View All Users' };
+    case 'delete':
+      return { kind: 'impossible', message: 'Users cannot be deleted in Salesforce (they are deactivated); no permission grants Delete on User' };
+    case 'viewAllFields':
+      return noViewAllFields('User');
+    default:
+      return { kind: 'systemPermission', names: ['ManageUsers'], message: `User has no object permissions: ${access} needs Manage Users` };
   }
-  // CaseComment
+};
+
+/** CaseComment: follows its parent Case; writing needs Edit Case Comments or Edit on the Case. */
+const caseCommentAccess = (access: ObjectAccess): SpecialAccessRule => {
   switch (access) {
     case 'read':
       return { kind: 'implicit', message: 'CaseComment has no object permissions: reading follows access to the parent Case' };
-    case 'create':
-    case 'edit':
-    case 'delete':
-      return {
-        kind: 'systemPermission',
-        names: ['EditCaseComments'],
-        object: { object: 'Case', access: 'edit' },
-        message: `CaseComment has no object permissions: ${access} needs Edit Case Comments or Edit on the parent Case`,
-      };
     case 'viewAll':
     case 'modifyAll':
       return {
@@ -224,8 +204,30 @@ export const specialObjectAccess = (object: string, access: ObjectAccess): Speci
         message: `CaseComment has no object permissions: it follows its parent Case (${access === 'viewAll' ? 'View All' : 'Modify All'} on Case)`,
       };
     case 'viewAllFields':
-      return { kind: 'impossible', message: noFields };
+      return noViewAllFields('CaseComment');
+    default:
+      return {
+        kind: 'systemPermission',
+        names: ['EditCaseComments'],
+        object: { object: 'Case', access: 'edit' },
+        message: `CaseComment has no object permissions: ${access} needs Edit Case Comments or Edit on the parent Case`,
+      };
   }
+};
+
+/**
+ * The rule for one access on an object without object permissions, or undefined for ordinary objects.
+ * Task/Event: reading follows the related records; create/edit/delete need Edit Tasks / Edit Events;
+ * View All needs View All Activities or View All Data. User: reading follows the User sharing model;
+ * create/edit need Manage Users; View All needs View All Users; users are never deleted (deactivated).
+ * CaseComment: follows its parent Case; writing needs Edit Case Comments or Edit on Case (verify).
+ */
+export const specialObjectAccess = (object: string, access: ObjectAccess): SpecialAccessRule | undefined => {
+  const name = canonicalSpecial(object);
+  if (name === 'Task' || name === 'Event') return activityAccess(name, access);
+  if (name === 'User') return userAccess(access);
+  if (name === 'CaseComment') return caseCommentAccess(access);
+  return undefined;
 };
 
 /** Field permission keys to look up for an object's field: Task and Event share the Activity fields' FLS. */
@@ -301,13 +303,15 @@ export type EditionApi = 'included' | 'addOn' | 'none' | 'unknown';
 export const editionApi = (edition: string): EditionApi => {
   const e = edition.toLowerCase();
   if (/enterprise|unlimited|performance|developer/.test(e)) return 'included';
-  if (/professional/.test(e)) return 'addOn';
+  if (e.includes('professional')) return 'addOn';
   if (/team|group|essentials|personal|contact manager|base edition|starter/.test(e)) return 'none';
   return 'unknown';
 };
 
 /** Warn when fewer than this share of the daily API requests remain. */
 export const LOW_API_REQUESTS_RATIO = 0.1;
+
+/* eslint-disable camelcase -- OAuth scope and policy names are Salesforce's spellings */
 
 /* ------------------------------------------------------------------------------------------------
  * OAuth

@@ -17,7 +17,9 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'grant');
 
 /** Marker in the description of every permission set this tool generates. */
-export { PLAN_MARKER as OWNER_MARKER } from './index.js';
+import { PLAN_MARKER as OWNER_MARKER } from './plan.js';
+
+export { OWNER_MARKER };
 
 export type WriteOutcome = { path: string; status: 'created' | 'updated' | 'unchanged' };
 

@@ -35,7 +35,7 @@ const table = (findings: Finding[]): string[] => {
   return findings.map((f) => {
     const detail =
       f.status === 'pass'
-        ? f.grantedBy.length > 0
+        ? f.grantedBy.some((g) => g.kind !== 'Org')
           ? `granted by ${grantedByText(f.grantedBy)}`
           : f.message
         : `${f.message}${f.fix ? `\n${' '.repeat(width + 6)}fix: ${f.fix}` : ''}`;

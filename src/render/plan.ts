@@ -1,10 +1,12 @@
 /* Human text of a permission set plan: what is in it, why, from which requirement; and what it cannot do. */
 import type { PermissionSetPlan, PlanReason } from '../grant/types.js';
 
-const why = (reasons: PlanReason[]): string =>
-  reasons
-    .map((r) => (r.kind === 'dependency' ? `needed by ${r.note ?? r.path}` : r.kind === 'anyOf' ? `${r.path} (${r.note ?? 'one of several'})` : r.path))
-    .join(', ');
+/** Why an item is in the plan: the manifest paths that ask for it, then what else needs it (each once). */
+const why = (reasons: PlanReason[]): string => {
+  const direct = [...new Set(reasons.filter((r) => r.kind !== 'dependency').map((r) => (r.kind === 'anyOf' ? `${r.path} (${r.note ?? 'one of several'})` : r.path)))];
+  const needed = [...new Set(reasons.filter((r) => r.kind === 'dependency').map((r) => r.note ?? r.path))];
+  return [...direct, ...needed].join('; ');
+};
 
 const objectAccessText = (o: PermissionSetPlan['objectPermissions'][number]): string =>
   (

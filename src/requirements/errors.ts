@@ -79,6 +79,7 @@ export const showValue = (value: unknown): string => {
       shown = String(value);
     }
   }
+  // eslint-disable-next-line no-control-regex
   shown = shown.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
 };
@@ -126,8 +127,11 @@ export const sortDefects = (defects: Defect[]): Defect[] =>
     })
     .map((entry) => entry.defect);
 
+/** Optional hints are the last token of a message: an empty one leaves only trailing space. */
+const tidy = (message: string): string => message.trim();
+
 export const invalidManifestError = (file: string, defects: Defect[], preset = false): SfError => {
-  const sorted = sortDefects(defects);
+  const sorted = sortDefects(defects.map((defect) => ({ ...defect, message: tidy(defect.message) })));
   const shown = sorted.slice(0, MAX_DEFECTS_SHOWN).map((defect) => formatDefect(file, defect));
   if (sorted.length > MAX_DEFECTS_SHOWN) shown.push(text('problems.more', sorted.length - MAX_DEFECTS_SHOWN));
   const count = sorted.length === 1 ? text('problems.one') : text('problems.many', sorted.length);

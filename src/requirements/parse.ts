@@ -63,7 +63,7 @@ const makeLocator = (doc: Document, lineCounter: LineCounter): Locator => {
     return { line, col };
   };
   return (path, at = 'value') => {
-    let node: Node | null | undefined = doc.contents as Node | null;
+    let node: Node | null | undefined = doc.contents;
     let best = pos(node);
     for (let i = 0; i < path.length; i++) {
       if (isAlias(node)) node = node.resolve(doc) as Node | undefined;
@@ -207,6 +207,8 @@ const describeChar = (ch: string | undefined): string => (ch === undefined ? 'en
  * Finds where and why strict JSON is invalid (JSON.parse's messages on Node 20 often lack the
  * position). Iterative; only called after JSON.parse has failed.
  */
+// a tokenizer's state machine: one flat switch reads better than helpers passing the state around
+// eslint-disable-next-line complexity
 const findJsonProblem = (source: string): JsonProblem | undefined => {
   type Expect = 'value' | 'valueOrClose' | 'keyOrClose' | 'key' | 'colon' | 'commaOrClose' | 'end';
   const stack: Array<'{' | '['> = [];
@@ -339,6 +341,7 @@ const findJsonProblem = (source: string): JsonProblem | undefined => {
           expect = afterValue();
           continue;
         }
+        if (stack.length === 0 && /^[A-Za-z_$][\w$ -]*:/.test(source.slice(i, i + 200))) return { offset: i, message: text('defect.jsonLooksLikeYaml') };
         number.lastIndex = i;
         if (number.exec(source)) {
           i = number.lastIndex;

@@ -28,6 +28,10 @@ export const toKebabCase = (value: string): string => {
 
 export type Normalised<T> = { value: T } | { suggestions: string[] };
 
+/** Own entries only: a key such as `__proto__` or `constructor` must not find Object.prototype members. */
+const lookup = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
+  Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+
 // ---------------------------------------------------------------- OAuth scopes
 
 /** Scope values accepted as written (lowercase). `cdp_*` scopes are matched by prefix. */
@@ -115,7 +119,7 @@ const scopeValue = (input: string): string | undefined => {
   const lower = input.trim().toLowerCase();
   if ((OAUTH_SCOPES as readonly string[]).includes(lower)) return lower;
   if (CDP_SCOPE.test(lower)) return lower;
-  const alias = SCOPE_ALIASES[lower] ?? SCOPE_ALIASES[lower.replace(/[\s_-]/g, '')];
+  const alias = lookup(SCOPE_ALIASES, lower) ?? lookup(SCOPE_ALIASES, lower.replace(/[\s_-]/g, ''));
   if (alias) return alias;
   return scopeByLabel.get(normaliseText(input));
 };
@@ -183,14 +187,14 @@ export const normaliseObjectAccess = (input: string): Normalised<ObjectAccess> =
   const key = accessKey(input);
   const access = ACCESS_BY_KEY.get(key);
   if (access) return { value: access };
-  const synonym = ACCESS_SYNONYMS[key];
+  const synonym = lookup(ACCESS_SYNONYMS, key);
   if (synonym) return { suggestions: [synonym] };
   return { suggestions: suggest(input.replace(/[\s_-]+/g, ''), accessCandidates) };
 };
 
 // ---------------------------------------------------------------- refresh token policy
 
-const POLICY_PATTERN = /^(specific_lifetime|expire_if_unused):([1-9][0-9]{0,5}):(hours|days|months)$/i;
+const POLICY_PATTERN = /^(specific_lifetime|expire_if_unused):(0*[1-9][0-9]{0,5}):(hours|days|months)$/i;
 
 const POLICY_KEYWORDS: Record<string, string> = {
   infinite: 'infinite',
@@ -202,10 +206,11 @@ const POLICY_KEYWORDS: Record<string, string> = {
   'immediately expire refresh token': 'zero',
 };
 
+const POLICY_WITH_LIFETIME = ['specific_lifetime', 'expire_if_unused'];
+
 const policyCandidates: Candidate[] = [
   ...Object.entries(POLICY_KEYWORDS).map(([text, target]) => ({ text, target })),
-  { text: 'specific_lifetime:N:UNIT', target: 'specific_lifetime' },
-  { text: 'expire_if_unused:N:UNIT', target: 'expire_if_unused' },
+  ...POLICY_WITH_LIFETIME.map((keyword) => ({ text: keyword, target: keyword })),
 ];
 
 /**
@@ -213,12 +218,14 @@ const policyCandidates: Candidate[] = [
  * `expire_if_unused:N:UNIT` (UNIT: HOURS, DAYS, MONTHS; any case) → canonical form.
  */
 export const normaliseRefreshTokenPolicy = (input: string): Normalised<string> => {
-  const keyword = POLICY_KEYWORDS[normaliseText(input)];
+  const keyword = lookup(POLICY_KEYWORDS, normaliseText(input));
   if (keyword) return { value: keyword };
   const match = POLICY_PATTERN.exec(input.trim());
   if (match) return { value: `${match[1].toLowerCase()}:${Number(match[2])}:${match[3].toUpperCase()}` };
   const head = input.trim().split(':')[0];
-  return { suggestions: suggest(head, policyCandidates) };
+  return {
+    suggestions: suggest(head, policyCandidates).map((near) => (POLICY_WITH_LIFETIME.includes(near) ? `${near}:N:UNIT` : near)),
+  };
 };
 
 // ---------------------------------------------------------------- fields

@@ -1,0 +1,170 @@
+/*
+ * Structural validation against the published JSON Schema (schemas/requirements-manifest.schema.json)
+ * with Ajv, and the translation of Ajv's errors into defects a person can act on. Name syntax
+ * (`pattern`, `propertyNames`) is left to the semantic checks, which explain it better.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { type Defect, type PathSegment, didYouMean, showValue, text } from './errors.js';
+import { suggest } from './suggest.js';
+
+/** Path of the published schema (works from src/ under ts-node and from lib/). */
+export const manifestSchemaPath = (): string =>
+  fileURLToPath(new URL('../../schemas/requirements-manifest.schema.json', import.meta.url));
+
+export type JsonSchema = Record<string, unknown>;
+
+let schema: JsonSchema | undefined;
+let validate: ValidateFunction | undefined;
+
+export const manifestSchema = (): JsonSchema => {
+  schema ??= JSON.parse(readFileSync(manifestSchemaPath(), 'utf8')) as JsonSchema;
+  return schema;
+};
+
+const validator = (): ValidateFunction => {
+  if (!validate) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    validate = ajv.compile(manifestSchema());
+  }
+  return validate;
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** JSON pointer → path segments (array indexes as numbers). */
+const pointerToPath = (pointer: string, root: unknown): PathSegment[] => {
+  if (pointer === '') return [];
+  const path: PathSegment[] = [];
+  let current: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(current) && /^\d+$/.test(token)) {
+      path.push(Number(token));
+      current = current[Number(token)];
+    } else {
+      path.push(token);
+      current = isRecord(current) ? current[token] : undefined;
+    }
+  }
+  return path;
+};
+
+/** How a value the user wrote is described in a type message. */
+export const describeType = (value: unknown): string => {
+  if (value === null || value === undefined) return text('type.null');
+  if (Array.isArray(value)) return text('type.array');
+  switch (typeof value) {
+    case 'string':
+      return text('type.text', showValue(value));
+    case 'number':
+      return text('type.number', showValue(value));
+    case 'boolean':
+      return text('type.boolean', showValue(value));
+    case 'object':
+      return text('type.object');
+    default:
+      return showValue(value);
+  }
+};
+
+const describeExpected = (expected: unknown): string => {
+  const types = Array.isArray(expected) ? expected.map(String) : String(expected).split(',');
+  if (types.includes('string') && types.includes('object')) return text('type.nameItem');
+  return types.map((t) => (['array', 'object', 'string', 'integer'].includes(t) ? text(`type.${t}`) : t)).join(' / ');
+};
+
+const typeHint = (expected: string[], value: unknown): string => {
+  if (value === null || value === undefined) return text('defect.type.emptyHint');
+  if (expected.includes('array') && (typeof value === 'string' || typeof value === 'number')) return text('defect.type.listHint', showValue(value));
+  if (expected.includes('string') && expected.includes('object')) return text('defect.type.nameHint');
+  if (expected.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) return text('defect.type.quoteHint');
+  if (expected.length === 1 && expected[0] === 'string' && typeof value === 'object') return text('defect.type.singleNameHint');
+  if (expected.includes('object')) return text('defect.type.mappingHint');
+  return '';
+};
+
+const missingKeyHint = (key: string): string => {
+  switch (key) {
+    case 'name':
+      return text('defect.missingKey.name');
+    case 'label':
+      return text('defect.missingKey.label');
+    case 'anyOf':
+      return text('defect.missingKey.anyOf');
+    default:
+      return text('defect.missingKey.other');
+  }
+};
+
+const allowedKeys = (error: ErrorObject): string[] => {
+  const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+  return Object.keys(parent?.properties ?? {});
+};
+
+const translate = (error: ErrorObject, root: unknown): Defect | undefined => {
+  const path = pointerToPath(error.instancePath, root);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = allowedKeys(error);
+      return { path: [...path, key], message: text('defect.unknownKey', key, allowed.join(', '), didYouMean(suggest(key, allowed.map((a) => ({ text: a, target: a }))))) };
+    }
+    case 'required': {
+      const key = String(params.missingProperty);
+      return { path: [...path, key], message: text('defect.missingKey', key, missingKeyHint(key)) };
+    }
+    case 'type': {
+      const expected = Array.isArray(params.type) ? params.type.map(String) : String(params.type).split(',');
+      if (path.length === 0) return { path, message: text('defect.notMapping', describeType(error.data)) };
+      return { path, message: text('defect.type', describeExpected(expected), describeType(error.data), typeHint(expected, error.data)) };
+    }
+    case 'enum': {
+      const allowed = (Array.isArray(params.allowedValues) ? params.allowedValues : []).map(String);
+      const value = showValue(error.data);
+      return { path, message: text('defect.enum', value, allowed.join(', '), didYouMean(suggest(value, allowed.map((a) => ({ text: a, target: a }))))) };
+    }
+    case 'minLength':
+      return { path, message: text('defect.emptyString') };
+    case 'minItems':
+      return { path, message: text('defect.emptyAnyOf') };
+    case 'pattern':
+    case 'propertyNames':
+      // name syntax: reported by the semantic checks with a specific fix
+      return undefined;
+    default:
+      return { path, message: error.message ?? error.keyword };
+  }
+};
+
+/** Structural defects (no positions yet). */
+export const validateStructure = (value: unknown): Defect[] => {
+  const check = validator();
+  if (check(value)) return [];
+  const errors = check.errors ?? [];
+  // `{ anyof: [...] }`: the unknown key "anyof" already says "did you mean anyOf"; drop "anyOf is missing"
+  const misspeltRequired = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword !== 'additionalProperties') continue;
+    const key = String((error.params as Record<string, unknown>).additionalProperty);
+    for (const allowed of allowedKeys(error)) {
+      if (suggest(key, [{ text: allowed, target: allowed }]).length > 0) misspeltRequired.add(`${error.instancePath}/${allowed}`);
+    }
+  }
+  const defects: Defect[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'required') {
+      const missing = String((error.params as Record<string, unknown>).missingProperty);
+      if (misspeltRequired.has(`${error.instancePath}/${missing}`)) continue;
+    }
+    const defect = translate(error, value);
+    if (!defect) continue;
+    // one defect per path and message
+    if (defects.some((o) => o.message === defect.message && JSON.stringify(o.path) === JSON.stringify(defect.path))) continue;
+    defects.push(defect);
+  }
+  return defects;
+};
