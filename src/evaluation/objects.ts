@@ -4,7 +4,7 @@
 import type { FieldRequirement, ObjectAccess, ObjectAccessRequirement, ObjectRequirement } from '../requirements/types.js';
 import type { FieldDescribe, ObjectDescribe } from '../snapshot/types.js';
 import type { Finding, GrantSource } from './types.js';
-import { AccessExplanation, accessLabel, describeGrants } from './effectiveAccess.js';
+import { AccessExplanation, accessLabel, describeGrant, describeGrants } from './effectiveAccess.js';
 import { EvaluationContext, GRANT_HINT, finding, verdictFrom } from './context.js';
 import {
   API_INTEGRATION_PSL,
@@ -44,8 +44,18 @@ const licencePrefix = (ctx: EvaluationContext): string => {
   return 'Assign the Salesforce API Integration permission set licence first (the Salesforce Integration licence needs it for object access), then: ';
 };
 
+/**
+ * What grants an object access, in words: `Edit on Contact`, or for objects without object permissions
+ * the system permissions (and parent object access) that stand in for it: `EditTask (Edit Tasks)`.
+ */
+const accessAlternatives = (ctx: EvaluationContext, object: string, access: ObjectAccess): string[] => {
+  const rule = specialObjectAccess(object, access);
+  if (rule?.kind !== 'systemPermission') return [`${accessLabel(access)} on ${object}`];
+  return [...rule.names.map((n) => ctx.permissionText(n)), ...(rule.object ? [`${accessLabel(rule.object.access)} on ${rule.object.object}`] : [])];
+};
+
 const objectFix = (ctx: EvaluationContext, object: string, access: ObjectAccess): string =>
-  `${licencePrefix(ctx)}Add ${accessLabel(access)} on ${object} to a permission set assigned to the user (${GRANT_HINT})`;
+  `${licencePrefix(ctx)}Add ${accessAlternatives(ctx, object, access)[0]} to a permission set assigned to the user (${GRANT_HINT})`;
 
 const holdsDataWidePermission = (ctx: EvaluationContext): string | undefined => {
   if (ctx.access.systemPermission(MODIFY_ALL_DATA).length > 0) return 'Modify All Data';
@@ -69,8 +79,7 @@ const objectAccessFinding = (ctx: EvaluationContext, object: string, item: Objec
   }
   const explanation = ctx.access.explain({ type: 'object', object, access: item.access });
   if (rule?.kind === 'systemPermission') {
-    const names = rule.names.map((n) => ctx.permissionText(n));
-    const alternatives = [...names, ...(rule.object ? [`${accessLabel(rule.object.access)} on ${rule.object.object}`] : [])];
+    const alternatives = accessAlternatives(ctx, object, item.access);
     return finding(
       base,
       verdictFrom(
@@ -103,11 +112,7 @@ const visibilityFinding = (ctx: EvaluationContext, object: string, requirement: 
   if (model && isPublicSharingModel(model)) {
     return finding(base, { status: 'pass', grantedBy: [orgDefault(model)], message: `${object} sharing is ${sharingModelLabel(model)}: every record is visible` });
   }
-  const special = specialObjectAccess(object, 'viewAll');
-  const viewAllWhat =
-    special?.kind === 'systemPermission'
-      ? [...special.names.map((n) => ctx.permissionText(n)), ...(special.object ? [`${accessLabel(special.object.access)} on ${special.object.object}`] : [])].join(' or ')
-      : `View All on ${object}`;
+  const viewAllWhat = accessAlternatives(ctx, object, 'viewAll').join(' or ');
   const fixOpen = `Grant ${viewAllWhat} in a permission set assigned to the user (${GRANT_HINT}), or open the org-wide default for ${object} (Setup > Sharing Settings)`;
   const notGranted = (message: string, fix: string): Finding => {
     const v = verdictFrom(viewAll, viewAllWhat, { status: 'warn', message, fix });
@@ -156,7 +161,7 @@ const objectWriteGrants = (ctx: EvaluationContext, object: string, fd: FieldDesc
   const grants: GrantSource[] = [];
   if (!fd || fd.updateable) grants.push(...ctx.access.objectAccess(object, 'edit'));
   if (!fd || fd.createable) grants.push(...ctx.access.objectAccess(object, 'create'));
-  return grants;
+  return grants.filter((g, i) => grants.findIndex((h) => describeGrant(h) === describeGrant(g)) === i);
 };
 
 /** Not permissionable (Id, required, audit, compound fields): follows the object. */
@@ -184,7 +189,9 @@ const nonPermissionableFieldFinding = (ctx: EvaluationContext, object: string, f
   return finding(base, {
     status: 'fail',
     grantedBy: [],
-    message: `not permissionable: editable only with Edit${fd.createable ? ' or Create' : ''} on ${object}, which the user does not have`,
+    message: `not permissionable: editable only with ${[
+      ...new Set([...(fd.updateable ? accessAlternatives(ctx, object, 'edit') : []), ...(fd.createable ? accessAlternatives(ctx, object, 'create') : [])]),
+    ].join(' or ')}, which the user does not have`,
     fix: objectFix(ctx, object, 'edit'),
   });
 };
@@ -210,7 +217,7 @@ const permissionableFieldFinding = (ctx: EvaluationContext, object: string, fd: 
       return finding(base, {
         status: 'fail',
         grantedBy: explanation.granted,
-        message: `field permission granted by ${granted}, but the user cannot edit or create ${object} records`,
+        message: `field permission granted by ${granted}, but the user cannot edit or create ${object} records (needs ${accessAlternatives(ctx, object, 'edit').join(' or ')})`,
         fix: objectFix(ctx, object, 'edit'),
       });
     }

@@ -64,6 +64,32 @@ export const appendNameItems = (target: NameItem[], items: readonly NameItem[]):
   }
 };
 
+const visibilityOf = (value: unknown, path: PathSegment[], feature?: string): Pick<ObjectRequirement, 'visibility'> => {
+  if (value !== 'all') return {};
+  const visibility: NonNullable<ObjectRequirement['visibility']> = { level: 'all', path: formatPath(path) };
+  if (feature) visibility.feature = feature;
+  return { visibility };
+};
+
+type FieldProblem = Exclude<ReturnType<typeof parseFieldEntry>, { field: string; optional: boolean }>;
+
+const fieldProblemText = (entry: string, object: string, parsed: FieldProblem): string => {
+  switch (parsed.problem) {
+    case 'empty':
+      return text('defect.fieldEmpty');
+    case 'optionalMark':
+      return text('defect.fieldOptionalMark', entry, parsed.base);
+    case 'dotted':
+      return text('defect.fieldDotted', entry, parsed.field, object);
+    case 'otherObject':
+      return text('defect.fieldOtherObject', entry, parsed.object, parsed.field, parsed.object);
+    case 'syntax':
+      return text('defect.fieldName', entry, parsed.suggestion ? didYouMean([parsed.suggestion]) : '');
+    default:
+      return text('defect.fieldEmpty');
+  }
+};
+
 class ManifestBuilder {
   public constructor(private readonly defects: DefectList) {}
 
@@ -191,7 +217,7 @@ class ManifestBuilder {
       objects.push({
         object: key,
         access: this.objectAccess(spec.access, [...path, 'access'], feature),
-        ...this.visibility(spec.visibility, [...path, 'visibility'], feature),
+        ...visibilityOf(spec.visibility, [...path, 'visibility'], feature),
         fields: this.fields(spec.fields, key, [...path, 'fields'], feature),
         path: formatPath(path),
       });
@@ -199,8 +225,6 @@ class ManifestBuilder {
     return objects;
   }
 
-  // eslint-disable-next-line class-methods-use-this
-  // eslint-disable-next-line class-methods-use-this
   public body(value: Record<string, unknown>, prefix: PathSegment[], feature?: string): RequirementBody {
     const body: RequirementBody = {
       user: this.user(value.user, prefix, feature),
@@ -289,13 +313,6 @@ class ManifestBuilder {
     return access;
   }
 
-  private visibility(value: unknown, path: PathSegment[], feature?: string): Pick<ObjectRequirement, 'visibility'> {
-    if (value !== 'all') return {};
-    const visibility: NonNullable<ObjectRequirement['visibility']> = { level: 'all', path: formatPath(path) };
-    if (feature) visibility.feature = feature;
-    return { visibility };
-  }
-
   private fields(value: unknown, object: string, path: PathSegment[], feature?: string): FieldRequirement[] {
     if (!isRecord(value)) return [];
     const byName = new Map<string, FieldRequirement>();
@@ -307,7 +324,7 @@ class ManifestBuilder {
         const entryPath = [...path, access, index];
         const parsed = parseFieldEntry(entry, object);
         if ('problem' in parsed) {
-          this.defects.add(entryPath, this.fieldProblem(entry, object, parsed));
+          this.defects.add(entryPath, fieldProblemText(entry, object, parsed));
           return;
         }
         const requirement: FieldRequirement = {
@@ -324,23 +341,6 @@ class ManifestBuilder {
       });
     }
     return [...byName.values()];
-  }
-
-  private fieldProblem(entry: string, object: string, parsed: Exclude<ReturnType<typeof parseFieldEntry>, { field: string; optional: boolean }>): string {
-    switch (parsed.problem) {
-      case 'empty':
-        return text('defect.fieldEmpty');
-      case 'optionalMark':
-        return text('defect.fieldOptionalMark', entry, parsed.base);
-      case 'dotted':
-        return text('defect.fieldDotted', entry, parsed.field, object);
-      case 'otherObject':
-        return text('defect.fieldOtherObject', entry, parsed.object, parsed.field, parsed.object);
-      case 'syntax':
-        return text('defect.fieldName', entry, parsed.suggestion ? didYouMean([parsed.suggestion]) : '');
-      default:
-        return text('defect.fieldEmpty');
-    }
   }
 
 }

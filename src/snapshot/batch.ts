@@ -132,7 +132,7 @@ export const runQueries = async (conn: Connection, queries: BatchQuery[]): Promi
   const settle = async (q: BatchQuery, status: number, body: unknown): Promise<void> => {
     if (status >= 400) {
       const e = describeError(body);
-      if (q.optional && ['INVALID_TYPE', 'INVALID_FIELD', 'NOT_FOUND'].includes(e.errorCode ?? '')) return;
+      if (q.optional && ['INVALID_TYPE', 'INVALID_FIELD', 'NOT_FOUND', 'INSUFFICIENT_ACCESS_OR_READONLY'].includes(e.errorCode ?? '')) return;
       throw toOrgError(Object.assign(new Error(e.message), { errorCode: e.errorCode }), q.key);
     }
     const records = q.describe ? [body as SoqlRecord] : await drain(conn, body as QueryResult, q.key);

@@ -137,7 +137,7 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     expect(json.result?.instanceUrl?.replace(/\/$/, '')).to.equal(emulator!.instanceUrl.replace(/\/$/, ''));
     expect(json.result?.isDevHub).to.equal(false);
     // the CLI really asked the emulator who the token belongs to
-    const paths = requests().map((q) => `${q.method} ${q.path}`);
+    const paths = requests().map((q) => `${q.method} ${decodeURIComponent(q.path)}`);
     expect(paths.some((p) => p.startsWith('GET ') && p.includes('/services/oauth2/userinfo')), paths.join('\n')).to.equal(true);
     expect(paths.some((p) => p.includes('FROM Organization')), paths.join('\n')).to.equal(true);
   });
@@ -209,7 +209,8 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     expect(result.deployStatus).to.equal('deployed');
     expect(result.changedOrg).to.equal(true);
     const name = result.permissionSet.name;
-    expect(result.assignments.filter((a) => a.username === agent && a.status === 'assigned').map((a) => a.item)).to.include(name);
+    const assigned = result.assignments.filter((a) => a.username === agent && a.status === 'assigned').map((a) => a.item);
+    expect(assigned, JSON.stringify(result.assignments)).to.include(`permission set ${name}`);
     expect(result.check.users.find((u) => u.username === agent)?.passed).to.equal(true);
 
     // the source file it wrote, under --output-dir

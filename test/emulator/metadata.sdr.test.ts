@@ -22,7 +22,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const fixturesDir = [
   process.env.SALESFORCE_FIXTURES_DIR,
   path.join(repoRoot, 'test', 'fixtures', 'salesforce'),
-  '/work/shared/fixtures/salesforce',
+  path.resolve(repoRoot, '..', 'shared', 'fixtures', 'salesforce'),
 ].find((d): d is string => typeof d === 'string' && existsSync(path.join(d, 'describe', 'Contact.json')));
 if (!fixturesDir) throw new Error('Salesforce reference fixtures not found (set SALESFORCE_FIXTURES_DIR)');
 

@@ -27,7 +27,7 @@ const schemaPath = path.join(repoRoot, 'schemas', 'requirements-manifest.schema.
  * /work/shared/fixtures/salesforce), else the byte-identical copies vendored in this repository
  * (data/ for the permission lists, emulator/fixtures/describe/ for the describes).
  */
-const sharedFixtures = [process.env.SALESFORCE_FIXTURES_DIR, '/work/shared/fixtures/salesforce'].find(
+const sharedFixtures = [process.env.SALESFORCE_FIXTURES_DIR, path.resolve(repoRoot, '..', 'shared', 'fixtures', 'salesforce')].find(
   (dir): dir is string => dir !== undefined && existsSync(path.join(dir, 'user-permissions.txt'))
 );
 const permissionsDir = sharedFixtures ?? path.join(repoRoot, 'data');

@@ -233,6 +233,18 @@ describe('evaluation: fields', () => {
       expect(f.fix).to.contain('Edit on Contact');
     });
 
+    it('edit of a non-permissionable Task field needs Edit Tasks, not an object permission', () => {
+      const fact = rawField('Task', 'Subject');
+      expect([fact?.permissionable, fact?.updateable]).to.deep.equal([false, true]);
+      const req = makeRequirements({ objects: { Task: { fields: { edit: ['Subject'] } } } });
+      const f = findingOf(verdictOf(req, org(), USER), 'Task.Subject: edit');
+      expect(f.status).to.equal('fail');
+      expect(f.fix).to.contain('EditTask (Edit Tasks)');
+      expect(f.fix).to.not.contain('on Task');
+      const o = org({ permissionSets: [{ name: 'Task_Writer', systemPermissions: ['EditTask'] }], sets: ['Task_Writer'] });
+      expect(findingOf(verdictOf(req, o, USER), 'Task.Subject: edit').grantedBy).to.deep.equal([{ kind: 'PermissionSet', name: 'Task_Writer' }]);
+    });
+
     it('edit of the compound Contact.Name is impossible (error)', () => {
       const fact = rawField('Contact', 'Name');
       expect([fact?.createable, fact?.updateable]).to.deep.equal([false, false]);

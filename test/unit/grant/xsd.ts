@@ -11,7 +11,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
 
-export const SALESFORCE_FIXTURES = '/work/shared/fixtures/salesforce';
+import { SALESFORCE_FIXTURES } from '../../sharedFixtures.js';
+
+export { SALESFORCE_FIXTURES };
 const WSDL_DIR = join(SALESFORCE_FIXTURES, 'wsdl');
 
 let schemaFiles: { schema: XMLFileInfo; preload: XMLFileInfo } | undefined;
