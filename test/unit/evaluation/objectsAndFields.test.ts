@@ -86,6 +86,9 @@ describe('evaluation: objects', () => {
       { object: 'User', access: 'edit', sets: [], status: 'fail', contains: 'Manage Users' },
       { object: 'User', access: 'viewAll', sets: ['User_Viewer'], status: 'pass', contains: 'View All Users' },
       { object: 'User', access: 'delete', sets: [], status: 'error', contains: 'Users cannot be deleted' },
+      { object: 'CaseComment', access: 'read', sets: [], status: 'pass', contains: 'follows access to the parent Case' },
+      { object: 'CaseComment', access: 'create', sets: [], status: 'fail', contains: 'EditCaseComments (Edit Case Comments)' },
+      { object: 'CaseComment', access: 'create', sets: ['Case_Editor'], status: 'pass', contains: 'granted by PermissionSet: Case_Editor' },
     ];
     for (const c of cases) {
       it(`${c.object}: ${c.access} with [${c.sets.join(', ')}] → ${c.status}`, () => {
@@ -93,6 +96,7 @@ describe('evaluation: objects', () => {
           permissionSets: [
             { name: 'Edit_Events', systemPermissions: ['EditEvent'] },
             { name: 'User_Viewer', systemPermissions: ['ViewAllUsers', 'ViewSetup'] },
+            { name: 'Case_Editor', objectPermissions: { Case: ['read', 'edit'] } },
           ],
           sets: c.sets,
         });
