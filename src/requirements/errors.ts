@@ -99,11 +99,6 @@ export class DefectList {
   public all(): Defect[] {
     return [...this.items];
   }
-
-  public hasAt(path: readonly PathSegment[]): boolean {
-    const wanted = formatPath(path);
-    return this.items.some((d) => formatPath(d.path) === wanted);
-  }
 }
 
 /** One line of the InvalidManifest message: `file:line:col: path: message`. */

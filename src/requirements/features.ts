@@ -12,12 +12,14 @@ const unknownFeature = (manifest: Manifest, name: string): SfError => {
   return namedError(ERROR_NAMES.unknownFeature, 'error.UnknownFeature', [name, manifest.origin, hint ? ` ${hint}` : '', list]);
 };
 
-const conflict = (manifest: Manifest, a: string, b: string, detail: string): SfError => {
-  const error = namedError(ERROR_NAMES.invalidManifest, 'error.FeatureConflict', [manifest.origin, `"${a}" and "${b}"`, detail]);
-  return error;
+const featureOf = (path: string): string => {
+  const name = /^features\.([a-z0-9-]+)\./.exec(path)?.[1];
+  return name ? `"${name}"` : text('conflict.base');
 };
 
-const featureOf = (path: string): string | undefined => /^features\.([a-z0-9-]+)\./.exec(path)?.[1];
+/** Two chosen features (or a feature and the base) ask for different values of one setting. */
+const conflict = (manifest: Manifest, pathA: string, pathB: string, detail: string): SfError =>
+  namedError(ERROR_NAMES.invalidManifest, 'error.FeatureConflict', [manifest.origin, `${featureOf(pathA)} ${text('and')} ${featureOf(pathB)}`, detail]);
 
 const mergeOAuth = (manifest: Manifest, target: RequirementBody, from: OAuthRequirement): void => {
   if (!target.oauth) {
@@ -29,7 +31,7 @@ const mergeOAuth = (manifest: Manifest, target: RequirementBody, from: OAuthRequ
   if (from.app) {
     if (!oauth.app) oauth.app = from.app;
     else if (oauth.app.toLowerCase() !== from.app.toLowerCase())
-      throw conflict(manifest, featureOf(oauth.path) ?? 'base', featureOf(from.path) ?? 'base', `app "${oauth.app}" / "${from.app}"`);
+      throw conflict(manifest, oauth.path, from.path, text('conflict.app', oauth.app, `${oauth.path}.app`, from.app, `${from.path}.app`));
   }
   for (const key of ['refreshTokenPolicy', 'ipRelaxation', 'permittedUsers'] as const) {
     const incoming = from[key];
@@ -39,7 +41,7 @@ const mergeOAuth = (manifest: Manifest, target: RequirementBody, from: OAuthRequ
       // the union type of the three policy fields: assign through the same key
       (oauth as Record<typeof key, unknown>)[key] = { ...incoming };
     } else if (existing.value !== incoming.value) {
-      throw conflict(manifest, featureOf(existing.path) ?? 'base', featureOf(incoming.path) ?? 'base', `${key} ${existing.path} = "${existing.value}", ${incoming.path} = "${incoming.value}"`);
+      throw conflict(manifest, existing.path, incoming.path, text('conflict.policy', key, existing.value, existing.path, incoming.value, incoming.path));
     }
   }
 };

@@ -97,7 +97,7 @@ export const loadFile = async (filePath: string, options: ParseOptions & { origi
   } catch (error) {
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR')
       throw namedError(ERROR_NAMES.manifestNotFound, 'error.ManifestNotFound', [filePath], [process.cwd()]);
-    const reason = errorCode(error) === 'EISDIR' ? 'it is a directory' : error instanceof Error ? error.message : String(error);
+    const reason = errorCode(error) === 'EISDIR' ? text('reason.directory') : error instanceof Error ? error.message : String(error);
     throw namedError(ERROR_NAMES.manifestUnreadable, 'error.ManifestUnreadable', [filePath, reason]);
   }
   if (size > MAX_MANIFEST_BYTES) throw invalidManifestError(file, [{ path: [], message: text('defect.tooLarge', size, MAX_MANIFEST_BYTES) }], options.preset);

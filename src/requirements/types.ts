@@ -42,7 +42,7 @@ export type ObjectRequirement = {
   path: string;
 };
 
-export type RefreshTokenPolicy = 'infinite' | 'zero' | string;
+export type RefreshTokenPolicy = string; // infinite | zero | specific_lifetime:N:UNIT | …
 export type IpRelaxation = 'enforce' | 'relaxed' | 'relaxedRefresh';
 export type PermittedUsers = 'any' | 'adminApproved';
 

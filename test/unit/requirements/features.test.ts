@@ -111,6 +111,8 @@ describe('requirements: applyFeatures', () => {
     const error = await sfErrorOf(() => applyFeatures(manifest, 'all'));
     expect(error.name).to.equal('InvalidManifest');
     expect(error.message).to.include('conflict.yaml: features "strict" and "relaxed" cannot be used together');
-    expect(error.message).to.include('features.strict.oauth.ipRelaxation = "enforce"');
+    expect(error.message).to.include(
+      'they ask for ipRelaxation "enforce" (features.strict.oauth.ipRelaxation) and "relaxed" (features.relaxed.oauth.ipRelaxation).'
+    );
   });
 });

@@ -26,10 +26,11 @@ export default class IntegrationPresetShow extends SfCommand<PresetShowResult> {
   public async run(): Promise<PresetShowResult> {
     const { args } = await this.parse(IntegrationPresetShow);
     // validates the name and the file (UnknownPreset with the list of presets otherwise)
-    await loadPreset(args.name);
-    const text = await readFile(join(presetsDir(), `${args.name}.yaml`), 'utf8');
+    const manifest = await loadPreset(args.name);
+    const name = manifest.origin.replace(/^preset:/, '');
+    const text = await readFile(join(presetsDir(), `${name}.yaml`), 'utf8');
     // print the file itself, comments included: it is the starting point for a user's own manifest
     if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-    return { name: args.name, manifest: parse(text) as Record<string, unknown> };
+    return { name, manifest: parse(text) as Record<string, unknown> };
   }
 }
