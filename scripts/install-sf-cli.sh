@@ -5,7 +5,8 @@
 # Idempotent: when the install there already answers `sf --version` with the pinned version and its
 # HTTP stack loads (scripts/sf-cli/check-install.cjs), it does nothing. Otherwise it installs afresh
 # into a temporary directory next to it and moves that into place only once it works, so an interrupted
-# or broken install never leaves a half-usable `sf` behind. Needs only node, npm and the npm registry.
+# or broken install never leaves a half-usable `sf` behind; concurrent runs wait for each other (flock,
+# where available). Needs only bash, node, npm and the npm registry.
 #
 # Why these pins (measured on Node 20.20, npm 11, 2026-11):
 # - @salesforce/cli 2.146.3 is the last release that declares Node >= 18 (>= 2.148 wants Node 22).
@@ -64,8 +65,18 @@ if usable "$DEST"; then
   exit 0
 fi
 
-start=$(date +%s)
 mkdir -p "$ROOT/.cache"
+# One install at a time (two test runs may start together): wait for the other one, then look again.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$ROOT/.cache/sf-cli.lock"
+  flock 9
+  if usable "$DEST"; then
+    echo "sf CLI installed meanwhile by another run: $(sf_version "$DEST") ($DEST)"
+    exit 0
+  fi
+fi
+
+start=$(date +%s)
 WORK="$(mktemp -d "$ROOT/.cache/sf-cli.install-XXXXXX")"
 chmod 755 "$WORK"
 
@@ -93,7 +104,7 @@ if ! usable "$WORK"; then
 fi
 
 rm -rf "$DEST"
-mv "$WORK" "$DEST"
+mv -T "$WORK" "$DEST"
 WORK=""
 
 elapsed=$(($(date +%s) - start))
