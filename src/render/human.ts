@@ -85,7 +85,7 @@ export const renderHuman = (report: CheckReport, options: { verbose?: boolean } 
   lines.push(
     '',
     `${s.passed} met, ${s.failed} missing, ${s.errors} impossible in this org, ${s.warnings} warnings, ${s.skipped} skipped.` +
-      (options.verbose || s.passed === 0 ? '' : ' Use --verbose to see what grants each met item.')
+      (options.verbose === true || s.passed === 0 ? '' : ' Use --verbose to see what grants each met item.')
   );
   return lines.join('\n');
 };

@@ -45,6 +45,6 @@ export const renderJunit = (report: CheckReport): string => {
       '@_errors': suites.reduce((n, s) => n + s['@_errors'], 0),
       testsuite: suites,
     },
-  }) as string;
+  });
   return `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
 };

@@ -1,5 +1,6 @@
 /* The check report: what `sf integration check --json` returns and every renderer reads. */
 import type { Finding, Summary, UserVerdict } from '../evaluation/types.js';
+import { summarize } from '../evaluation/evaluate.js';
 import type { OrgSnapshot, UnresolvedUser } from '../snapshot/types.js';
 import type { Requirements } from '../requirements/types.js';
 
@@ -30,18 +31,6 @@ export type CheckReport = {
   /** Requested users (or emails from --match-emails) that matched no single active user */
   unresolvedUsers: UnresolvedUser[];
   summary: Summary;
-};
-
-export const summarize = (verdicts: UserVerdict[]): Summary => {
-  const summary: Summary = { passed: 0, failed: 0, warnings: 0, skipped: 0, errors: 0 };
-  for (const f of verdicts.flatMap((v) => v.findings)) {
-    if (f.status === 'pass') summary.passed++;
-    else if (f.status === 'fail') summary.failed++;
-    else if (f.status === 'warn') summary.warnings++;
-    else if (f.status === 'skip') summary.skipped++;
-    else summary.errors++;
-  }
-  return summary;
 };
 
 export const buildReport = (requirements: Requirements, snapshot: OrgSnapshot, verdicts: UserVerdict[], app?: string): CheckReport => ({

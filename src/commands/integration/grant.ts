@@ -1,22 +1,24 @@
-import { Messages } from '@salesforce/core';
+import { Connection, Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { collectUsers, loadRequirements } from '../../shared/requirementsInput.js';
-import { readSnapshot } from '../../snapshot/read.js';
-import { evaluate } from '../../evaluation/index.js';
-import { defaultPermissionSetName, permissionSetXml, planPermissionSet } from '../../grant/index.js';
 import type { PermissionSetPlan } from '../../grant/types.js';
-import {
-  assign,
-  AssignmentOutcome,
-  deployPermissionSet,
-  permissionSetPath,
-  readOrgCopy,
-  resolveOutputDir,
-  writePermissionSetFile,
-} from '../../grant/apply.js';
-import { buildReport, CheckReport, exitCodeOf } from '../../render/report.js';
-import { renderHuman } from '../../render/human.js';
-import { renderPlan } from '../../render/plan.js';
+import type { AssignmentOutcome } from '../../grant/apply.js';
+import type { CheckReport } from '../../render/report.js';
+
+/** The work modules load on first use, so `--help` costs only oclif and @salesforce/core. */
+// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
+const load = async () => {
+  const [input, snapshot, evaluation, grant, apply, report, human, plan] = await Promise.all([
+    import('../../shared/requirementsInput.js'),
+    import('../../snapshot/read.js'),
+    import('../../evaluation/index.js'),
+    import('../../grant/index.js'),
+    import('../../grant/apply.js'),
+    import('../../render/report.js'),
+    import('../../render/human.js'),
+    import('../../render/plan.js'),
+  ]);
+  return { ...input, ...snapshot, ...evaluation, ...grant, ...apply, ...report, ...human, ...plan };
+};
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.grant');
@@ -60,6 +62,11 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
 
   public async run(): Promise<GrantResult> {
     const { flags } = await this.parse(IntegrationGrant);
+    const {
+      collectUsers, loadRequirements, readSnapshot, evaluate, defaultPermissionSetName, permissionSetXml, planPermissionSet,
+      assign, permissionSetPath, resolveOutputDir, writePermissionSetFile,
+      buildReport, exitCodeOf, renderHuman, renderPlan,
+    } = await load();
     const requirements = await loadRequirements(flags);
     const org = flags['target-org'];
     const { users } = await collectUsers(flags, org.getUsername());
@@ -94,28 +101,11 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
       return { integration, permissionSet: { name, label: plan.label, file, fileStatus: written.status }, plan, deployStatus: 'written', assignments: [], check: before, changedOrg: false };
     }
 
-    const copy = await readOrgCopy(conn, plan);
-    if (copy.exists && !copy.ours && !flags.force) throw grantMessages.createError('error.NotOurPermissionSet', [name]);
-    let deployStatus: GrantResult['deployStatus'] = 'unchanged';
-    let deployId: string | undefined;
-    if (!copy.xmlEquivalent) {
-      if (!snapshot.org.isSandbox && !flags['no-prompt']) {
-        const ok = await this.confirm({ message: messages.getMessage('prompt.production', [snapshot.org.name || orgLabel, name]) });
-        if (!ok) throw grantMessages.createError('error.ProductionNotConfirmed', [snapshot.org.name || orgLabel]);
-      }
-      this.spinner.start(messages.getMessage('progress.deploying', [name]));
-      try {
-        deployId = await deployPermissionSet(conn, file, (status, done, total) => {
-          this.spinner.status = `${status} ${done}/${total}`;
-        });
-      } finally {
-        this.spinner.stop();
-      }
-      deployStatus = 'deployed';
-      this.log(messages.getMessage('info.deployed', [name, deployId]));
-    } else {
-      this.log(messages.getMessage('info.deployUnchanged', [name]));
-    }
+    const { deployStatus, deployId } = await this.deployIfChanged(conn, plan, file, {
+      force: flags.force,
+      confirmProduction: !snapshot.org.isSandbox && !flags['no-prompt'],
+      orgName: snapshot.org.name || orgLabel,
+    });
 
     let assignments: AssignmentOutcome[] = [];
     if (flags.assign) {
@@ -135,5 +125,37 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     process.exitCode = exitCodeOf(after);
     if (anyAssignmentFailed) this.warn(messages.getMessage('warn.assignmentsFailed'));
     return { integration, permissionSet: { name, label: plan.label, file, fileStatus: written.status }, plan, deployStatus, deployId, assignments, check: after, changedOrg };
+  }
+
+  /** Deploy unless the org already has exactly this set; refuses to replace a set this tool did not create. */
+  private async deployIfChanged(
+    conn: Connection,
+    plan: PermissionSetPlan,
+    file: string,
+    options: { force: boolean; confirmProduction: boolean; orgName: string }
+  ): Promise<{ deployStatus: 'deployed' | 'unchanged'; deployId?: string }> {
+    const { readOrgCopy, deployPermissionSet } = await import('../../grant/apply.js');
+    const copy = await readOrgCopy(conn, plan);
+    if (copy.exists && !copy.ours && !options.force) throw grantMessages.createError('error.NotOurPermissionSet', [plan.name]);
+    if (copy.xmlEquivalent) {
+      this.log(messages.getMessage('info.deployUnchanged', [plan.name]));
+      return { deployStatus: 'unchanged' };
+    }
+    if (options.confirmProduction) {
+      const ok = await this.confirm({ message: messages.getMessage('prompt.production', [options.orgName, plan.name]) });
+      if (!ok) throw grantMessages.createError('error.ProductionNotConfirmed', [options.orgName]);
+    }
+    this.spinner.start(messages.getMessage('progress.deploying', [plan.name]));
+    try {
+      const deployId = await deployPermissionSet(conn, file, (status, done, total) => {
+        this.spinner.status = `${status} ${done}/${total}`;
+      });
+      this.spinner.stop();
+      this.log(messages.getMessage('info.deployed', [plan.name, deployId]));
+      return { deployStatus: 'deployed', deployId };
+    } catch (error) {
+      this.spinner.stop('failed');
+      throw error;
+    }
   }
 }
