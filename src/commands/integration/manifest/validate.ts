@@ -1,0 +1,41 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import type { Requirements } from '../../../requirements/types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-integration-access', 'integration.manifest.validate');
+
+export type ManifestValidateResult = {
+  valid: true;
+  /** The manifest as the checker sees it: labels turned into API names, features merged */
+  requirements: Requirements;
+  features: string[];
+};
+
+export default class IntegrationManifestValidate extends SfCommand<ManifestValidateResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    manifest: Flags.file({ char: 'm', summary: messages.getMessage('flags.manifest.summary'), exists: true, required: true }),
+    feature: Flags.string({ char: 'f', summary: messages.getMessage('flags.feature.summary'), multiple: true }),
+  };
+
+  public async run(): Promise<ManifestValidateResult> {
+    const { flags } = await this.parse(IntegrationManifestValidate);
+    const { loadManifestFile, applyFeatures } = await import('../../../requirements/index.js');
+    const manifest = await loadManifestFile(flags.manifest);
+    const chosen = flags.feature ?? [];
+    const requirements = applyFeatures(manifest, chosen.includes('all') ? 'all' : chosen);
+    const names = (items: Array<{ names: string[] }>): string =>
+      items.map((i) => (i.names.length > 1 ? `anyOf(${i.names.join(' | ')})` : i.names[0])).join(', ') || '-';
+    const fields = requirements.objects.reduce((n, o) => n + o.fields.length, 0);
+    this.log(messages.getMessage('info.valid', [flags.manifest, requirements.label, requirements.name]));
+    this.log(`  system permissions: ${names(requirements.systemPermissions)}`);
+    this.log(`  objects: ${requirements.objects.map((o) => o.object).join(', ') || '-'} (${fields} field requirements)`);
+    if (requirements.oauth) this.log(`  oauth scopes: ${names(requirements.oauth.scopes)}`);
+    this.log(`  features: ${Object.keys(manifest.features).join(', ') || '-'}${requirements.features.length ? ` (merged: ${requirements.features.join(', ')})` : ''}`);
+    return { valid: true, requirements, features: Object.keys(manifest.features) };
+  }
+}
