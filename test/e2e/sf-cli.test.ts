@@ -51,7 +51,7 @@ const parseJson = <T>(r: Run, what: string): Envelope<T> => {
 
 const findingsOf = (result: CheckResult | undefined, username: string): Finding[] => {
   const user = result?.users.find((u) => u.username === username);
-  expect(user, `user ${username} in ${JSON.stringify(result?.users.map((u) => u.username))}`).to.exist;
+  expect(user, `user ${username} in ${JSON.stringify(result?.users.map((u) => u.username))}`).to.be.an('object');
   return user!.findings;
 };
 const describeFindings = (findings: Finding[]): string => findings.map((f) => `${f.status} ${f.requirement}`).join(' | ');
@@ -150,7 +150,7 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     expect(list.code, list.stderr).to.equal(0);
     const plugins = JSON.parse(list.stdout) as PluginEntry[];
     const ours = plugins.find((p) => p.name === pluginName);
-    expect(ours, `sf plugins: ${plugins.map((p) => p.name).join(', ')}`).to.exist;
+    expect(ours, `sf plugins: ${plugins.map((p) => p.name).join(', ')}`).to.be.an('object');
     expect(ours!.type).to.equal('link');
     expect(resolve(ours!.root)).to.equal(repoRoot);
   });
@@ -161,16 +161,19 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     expect(r.stdout).to.include('USAGE');
     expect(r.stdout).to.include('$ sf integration check -o <value>');
     expect(r.stdout).to.include('EXAMPLES');
-    expect(r.stdout).to.match(/^\s+\$ sf integration check --preset crankwheel --target-org my-sandbox$/m);
+    // examples rendered by the real CLI: <%= config.bin %> <%= command.id %> became "sf integration check"
+    expect(r.stdout.slice(r.stdout.indexOf('EXAMPLES'))).to.match(/^\s+\$ sf integration check .*--preset crankwheel/m);
+    expect(r.stdout).not.to.include('<%=');
     expect(r.stdout).to.include('--result-format');
   });
 
-  it('sf commands --json lists the four commands, from the linked plugin', async () => {
+  it('sf commands --json lists check, grant and preset list|show, from the linked plugin', async () => {
     const r = await sf(['commands', '--json']);
     expect(r.code, r.stderr).to.equal(0);
     const commands = JSON.parse(r.stdout) as CommandEntry[];
     const ours = commands.filter((c) => c.pluginName === pluginName);
-    expect(ours.map((c) => c.id.replace(/:/g, ' ')).sort()).to.deep.equal([
+    // (the plugin may grow more commands; these four are the ones a user of the README runs)
+    expect(ours.map((c) => c.id.replace(/:/g, ' '))).to.include.members([
       'integration check',
       'integration grant',
       'integration preset list',
@@ -187,9 +190,10 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     expect(json.status).to.equal(3);
     expect(json.result?.users[0].username).to.equal(agent);
     const findings = findingsOf(json.result, agent);
-    expect(findings).to.be.an('array').that.is.not.empty;
+    expect(findings).to.be.an('array');
+    expect(findings.length).to.be.greaterThan(0);
     const editEvent = findings.find((f) => f.requirement.startsWith('EditEvent'));
-    expect(editEvent, describeFindings(findings)).to.exist;
+    expect(editEvent, describeFindings(findings)).to.be.an('object');
     expect(editEvent!.status).to.equal('fail');
     expect(json.result?.users[0].passed).to.equal(false);
     expect(json.result?.summary.failed).to.be.greaterThan(0);
@@ -223,7 +227,7 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     // and the org (the emulator's state) now has the set, with Edit Events, assigned to the agent
     const state = emulator!.getState();
     const set = state.permissionSets?.find((p) => p.name === name);
-    expect(set, `permission set ${name} in ${JSON.stringify(state.permissionSets?.map((p) => p.name))}`).to.exist;
+    expect(set, `permission set ${name} in ${JSON.stringify(state.permissionSets?.map((p) => p.name))}`).to.be.an('object');
     expect(set!.systemPermissions).to.include('EditEvent');
     expect(state.users?.find((u) => u.username === agent)?.permissionSets).to.include(name);
   });
@@ -244,7 +248,7 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     const dest = join(home, 'pack');
     mkdirSync(dest);
     const pack = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dest, '--json'], {
-      env: { ...process.env, npm_config_update_notifier: 'false' },
+      env: { ...process.env, 'npm_config_update_notifier': 'false' },
       cwd: repoRoot,
     });
     expect(pack.code, pack.stderr).to.equal(0);
