@@ -557,13 +557,15 @@ function planLicences(builder: PlanBuilder, requirements: Requirements, snapshot
     builder.licenseAssignments.add(held ?? inOrg[0]);
   }
 
-  for (const item of requirements.user.licenses) {
-    const wrong = users.filter((user) => !item.names.includes(user.userLicense));
-    for (const user of wrong) {
+  // user.licenses lists the licences that are accepted: any one of them will do (as check reads it)
+  const accepted = [...new Set(requirements.user.licenses.flatMap((item) => item.names))];
+  if (accepted.length > 0) {
+    const path = requirements.user.licenses[0].path;
+    for (const user of users.filter((u) => !accepted.includes(u.userLicense))) {
       builder.manual(
-        `user licence ${item.names.join(' or ')}`,
-        item.path,
-        `Give ${user.username} a profile with the ${item.names.join(' or ')} user licence (now ${user.userLicense}; Setup > Users > ${user.name || user.username} > Edit): a permission set cannot change a user licence.`
+        `user licence ${accepted.join(' or ')}`,
+        path,
+        `Give ${user.username} a profile with the ${accepted.join(' or ')} user licence (now ${user.userLicense}; Setup > Users > ${user.name || user.username} > Edit): a permission set cannot change a user licence.`
       );
     }
   }
@@ -736,6 +738,16 @@ function planAppAccess(builder: PlanBuilder, requirements: Requirements, app: Ap
   const oauth = requirements.oauth;
   const adminApproved = app?.permittedUsers === 'adminApproved' || oauth?.permittedUsers?.value === 'adminApproved';
   if (!adminApproved) return undefined;
+  if (app?.installed && app.kind === 'externalClientApp') {
+    // External Client Apps pre-authorize through their OAuth policies (ExtlClntAppOauthConfigurablePolicies
+    // commaSeparatedPermissionSet), not through SetupEntityAccess rows: that is a policy edit, not a grant.
+    builder.manual(
+      `pre-authorize ${app.name}`,
+      oauth?.permittedUsers?.path ?? oauth?.path ?? 'oauth',
+      `Pre-authorize the users for ${app.name}: Setup > External Client App Manager > ${app.name} > Edit Policies > App Policies: add the generated permission set (metadata: ExtlClntAppOauthConfigurablePolicies.commaSeparatedPermissionSet).`
+    );
+    return undefined;
+  }
   if (app?.installed) {
     return app.id === undefined ? { appName: app.name } : { appName: app.name, appId: app.id };
   }
