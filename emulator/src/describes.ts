@@ -294,6 +294,139 @@ const setupDescribe = (schema: SetupTableSchema, perms: Set<string>, labels: Map
   };
 };
 
+/**
+ * External Client App objects (API 59.0+), queryable through the REST data API and Tooling: the app
+ * header, its OAuth settings (one boolean OauthScopes<SCOPE> column per scope) and its OAuth policy
+ * configuration. Column names follow the sObjects of a real org (ExternalClientApplication,
+ * ExtlClntAppOauthSettings, ExtlClntAppOauthPlcyCnfg); the key prefixes are the emulator's own.
+ */
+export const ECA_SCOPE_COLUMNS: ReadonlyArray<readonly [scope: string, column: string]> = [
+  ['id', 'OauthScopesSSO'],
+  ['api', 'OauthScopesAPI'],
+  ['web', 'OauthScopesWEB'],
+  ['full', 'OauthScopesFULL'],
+  ['refresh_token', 'OauthScopesREFRESH_TOKEN'],
+  ['offline_access', 'OauthScopesOFFLINE_ACCESS'],
+  ['openid', 'OauthScopesOPENID'],
+  ['profile', 'OauthScopesPROFILE'],
+  ['email', 'OauthScopesEMAIL'],
+  ['address', 'OauthScopesADDRESS'],
+  ['phone', 'OauthScopesPHONE'],
+  ['custom_permissions', 'OauthScopesCUSTOM_PERMISSIONS'],
+  ['visualforce', 'OauthScopesVF'],
+  ['content', 'OauthScopesCONTENT'],
+  ['lightning', 'OauthScopesLIGHTNING'],
+  ['chatter_api', 'OauthScopesCHATTER_REST_API'],
+  ['wave_api', 'OauthScopesWAVE_REST_API'],
+  ['eclair_api', 'OauthScopesECLAIR_REST_API'],
+  ['pardot_api', 'OauthScopesPARDOT_API'],
+  ['interaction_api', 'OauthScopesINTERACTION_API'],
+  ['forgot_password', 'OauthScopesFORGOT_PASSWORD'],
+  ['user_registration_api', 'OauthScopesUSER_REGISTRATION_API'],
+  ['pwdless_login_api', 'OauthScopesPWDLESS_LOGIN_API'],
+  ['einstein_gpt_api', 'OauthScopesEINSTEIN_GPT_API'],
+  ['chatbot_api', 'OauthScopesCHATBOT_API'],
+  ['sfap_api', 'OauthScopesSFAP_API'],
+  ['cdp_api', 'OauthScopesCDP_API'],
+  ['cdp_query_api', 'OauthScopesCDP_QUERY_API'],
+  ['cdp_profile_api', 'OauthScopesCDP_PROFILE_API'],
+  ['cdp_ingest_api', 'OauthScopesCDP_INGEST_API'],
+  ['cdp_segment_api', 'OauthScopesCDP_SEGMENT_API'],
+  ['cdp_identityresolution_api', 'OauthScopesCDP_IDENTITYRESOLUTION_API'],
+  ['cdp_calculated_insight_api', 'OauthScopesCDP_CALCULATED_INSIGHT_API'],
+  ['hub_api', 'OauthScopesHUB_API'],
+];
+
+export const ECA_KEY_PREFIX = { ExternalClientApplication: '0xI', ExtlClntAppOauthSettings: '0xS', ExtlClntAppOauthPlcyCnfg: '0xP' } as const;
+
+const ecaColumn = (name: string, type: ColumnType, extra: Partial<SetupTableSchema['columns'][number]> = {}): SetupTableSchema['columns'][number] => ({
+  name,
+  type,
+  nillable: type !== 'boolean' && type !== 'id',
+  ...extra,
+});
+const ECA_AUDIT = [
+  ecaColumn('CreatedDate', 'datetime'),
+  ecaColumn('CreatedById', 'reference', { referenceTo: ['User'], relationshipName: 'CreatedBy' }),
+  ecaColumn('LastModifiedDate', 'datetime'),
+  ecaColumn('LastModifiedById', 'reference', { referenceTo: ['User'], relationshipName: 'LastModifiedBy' }),
+  ecaColumn('SystemModstamp', 'datetime'),
+];
+const ECA_HEADER = [
+  ecaColumn('Id', 'id'),
+  ecaColumn('DeveloperName', 'string'),
+  ecaColumn('MasterLabel', 'string'),
+  ecaColumn('NamespacePrefix', 'string'),
+  ecaColumn('Language', 'picklist'),
+  ecaColumn('IsDeleted', 'boolean'),
+];
+const ecaParent = ecaColumn('ExternalClientApplicationId', 'reference', {
+  referenceTo: ['ExternalClientApplication'],
+  relationshipName: 'ExternalClientApplication',
+});
+
+export const ECA_TABLES: SetupTableSchema[] = [
+  {
+    name: 'ExternalClientApplication',
+    label: 'External Client Application',
+    keyPrefix: ECA_KEY_PREFIX.ExternalClientApplication,
+    api: 'both',
+    columns: [
+      ...ECA_HEADER,
+      ecaColumn('ContactEmail', 'email'),
+      ecaColumn('ContactPhone', 'phone'),
+      ecaColumn('Description', 'textarea'),
+      ecaColumn('DistributionState', 'picklist'),
+      ecaColumn('ManagedType', 'picklist'),
+      ecaColumn('OrgScopedExternalApp', 'string'),
+      ...ECA_AUDIT,
+    ],
+  },
+  {
+    name: 'ExtlClntAppOauthSettings',
+    label: 'External Client App OAuth Settings',
+    keyPrefix: ECA_KEY_PREFIX.ExtlClntAppOauthSettings,
+    api: 'both',
+    columns: [
+      ...ECA_HEADER,
+      ecaParent,
+      ecaColumn('ExtlClntAppOauthOptionsFirstPartyAppEnabled', 'boolean'),
+      ecaColumn('OauthLink', 'string'),
+      ecaColumn('SingleLogoutUrl', 'url'),
+      ecaColumn('ClientAssertionCertificate', 'string'),
+      ...ECA_SCOPE_COLUMNS.map(([, column]) => ecaColumn(column, 'boolean')),
+      ...ECA_AUDIT,
+    ],
+  },
+  {
+    name: 'ExtlClntAppOauthPlcyCnfg',
+    label: 'External Client App OAuth Policy Configuration',
+    keyPrefix: ECA_KEY_PREFIX.ExtlClntAppOauthPlcyCnfg,
+    api: 'both',
+    columns: [
+      ...ECA_HEADER,
+      ecaParent,
+      ecaColumn('ExtlClntAppOauthSettingsId', 'reference', { referenceTo: ['ExtlClntAppOauthSettings'], relationshipName: 'ExtlClntAppOauthSettings' }),
+      ecaColumn('PermittedUsersPolicyType', 'picklist'),
+      ecaColumn('IpRelaxationPolicyType', 'picklist'),
+      ecaColumn('RefreshTokenPolicyType', 'picklist'),
+      ecaColumn('RefreshTokenValidityPeriod', 'int'),
+      ecaColumn('RefreshTokenValidityUnit', 'picklist'),
+      ecaColumn('SessionTimeoutInMinutes', 'int'),
+      ecaColumn('PolicyAction', 'picklist'),
+      ecaColumn('RequiredSessionLevel', 'picklist'),
+      ecaColumn('IsClientCredentialsFlowEnabled', 'boolean'),
+      ecaColumn('ClientCredentialsFlowUser', 'string'),
+      ecaColumn('IsTokenExchangeFlowEnabled', 'boolean'),
+      ecaColumn('StartUrl', 'url'),
+      ...ECA_AUDIT,
+    ],
+  },
+];
+
+/** Every setup table the emulator serves: the shared schema list plus the External Client App objects. */
+const ALL_SETUP_TABLES: SetupTableSchema[] = [...SETUP_TABLES, ...ECA_TABLES];
+
 const setupCache = new Map<string, Map<string, SObjectDescribe>>();
 
 /** The setup objects' describes for a set of available permissions (cached: they are large). */
@@ -302,7 +435,7 @@ const setupDescribes = (perms: Set<string>): Map<string, SObjectDescribe> => {
   let setup = setupCache.get(key);
   if (!setup) {
     const labels = userPermissionLabels();
-    setup = new Map(SETUP_TABLES.map((schema) => [schema.name, setupDescribe(schema, perms, labels)]));
+    setup = new Map(ALL_SETUP_TABLES.map((schema) => [schema.name, setupDescribe(schema, perms, labels)]));
     if (setupCache.size > 8) setupCache.clear();
     setupCache.set(key, setup);
   }
@@ -358,7 +491,7 @@ export const buildDescribes = (state: OrgState): DescribeCatalog => {
   const availablePermissions = availablePermissionsFor(state);
   const setup = setupDescribes(availablePermissions);
   const surfaces = new Map<string, ApiSurface>();
-  for (const schema of SETUP_TABLES) surfaces.set(schema.name.toLowerCase(), schema.api);
+  for (const schema of ALL_SETUP_TABLES) surfaces.set(schema.name.toLowerCase(), schema.api);
   const byLower = new Map<string, SObjectDescribe>();
   for (const [k, v] of data) {
     byLower.set(k.toLowerCase(), v);

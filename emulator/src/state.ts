@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import type { FieldAccessName, ObjectAccessName, OrgState, PermissionBundle } from './orgState.js';
+import type { ConnectedAppState, FieldAccessName, ObjectAccessName, OrgState, PermissionBundle } from './orgState.js';
 import {
   licenseObjectViolation,
   missingObjectDependencies,
@@ -14,6 +14,7 @@ import {
   SYSTEM_PERMISSION_REQUIRES,
 } from './rules.js';
 import { buildDescribes, type DescribeCatalog } from './describes.js';
+import { isKnownScope } from './metadata/readMetadata.js';
 
 export type StateViolation = {
   /** short rule id, e.g. object-permission-dependencies */
@@ -319,6 +320,7 @@ export const validateState = (state: OrgState, describesIn?: DescribeCatalog, fi
   });
 
   (state.connectedApps ?? []).forEach((a, i) => {
+    checkAppPolicies(a, `connectedApps[${i}]`, add);
     (a.profiles ?? []).forEach((p, j) => {
       if (!profiles.has(p)) add('unknown-reference', `connectedApps[${i}].profiles[${j}]`, `no profile '${p}'`);
     });
@@ -332,6 +334,24 @@ export const validateState = (state: OrgState, describesIn?: DescribeCatalog, fi
 
   if (violations.length > 0) throw new StateError(violations, file);
   return describes;
+};
+
+const IP_RELAXATIONS = new Set(['enforce', 'relaxed', 'relaxedrefresh', 'relaxed2fa', 'bypass', 'bypass_2factor', 'enforce_relaxrefresh']);
+const REFRESH_POLICY = /^(infinite|zero|immediately|specific_(lifetime|inactivity):\d+:(hours?|days?|months?))$/i;
+
+/** An app's kind, policies and scopes must be ones Salesforce knows (the vocabulary of org-state.md). */
+const checkAppPolicies = (a: ConnectedAppState, place: string, add: Collector): void => {
+  if (a.kind !== undefined && a.kind !== 'connectedApp' && a.kind !== 'externalClientApp')
+    add('app-policy', `${place}.kind`, `unknown app kind '${String(a.kind)}' (connectedApp | externalClientApp)`);
+  if (a.permittedUsers !== undefined && a.permittedUsers !== 'any' && a.permittedUsers !== 'adminApproved')
+    add('app-policy', `${place}.permittedUsers`, `unknown permitted users policy '${a.permittedUsers}' (any | adminApproved)`);
+  if (a.ipRelaxation !== undefined && !IP_RELAXATIONS.has(a.ipRelaxation.toLowerCase()))
+    add('app-policy', `${place}.ipRelaxation`, `unknown IP relaxation '${a.ipRelaxation}' (enforce | relaxed | relaxedRefresh)`);
+  if (a.refreshTokenPolicy !== undefined && !REFRESH_POLICY.test(a.refreshTokenPolicy))
+    add('app-policy', `${place}.refreshTokenPolicy`, `unknown refresh token policy '${a.refreshTokenPolicy}' (infinite | zero | specific_lifetime:N:UNIT | specific_inactivity:N:UNIT)`);
+  (a.scopes ?? []).forEach((sc, j) => {
+    if (!isKnownScope(sc)) add('app-policy', `${place}.scopes[${j}]`, `'${sc}' is not an OAuth scope Salesforce knows`);
+  });
 };
 
 const dependsOn = (access: ObjectAccessName, need: ObjectAccessName): boolean => OBJECT_ACCESS_REQUIRES[access].includes(need);

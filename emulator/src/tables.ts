@@ -7,6 +7,8 @@ import { OBJECT_ACCESS_REQUIRES, SYSTEM_PERMISSION_REQUIRES } from './rules.js';
 import type { DescribeCatalog } from './describes.js';
 import { IdFactory, idKey, KEY_PREFIX } from './ids.js';
 import { SETUP_TABLE_BY_NAME, type ApiSurface } from './schema.js';
+import { ECA_KEY_PREFIX, ECA_SCOPE_COLUMNS } from './describes.js';
+import { ecaIpRelaxation, ecaPermittedUsers, ecaRefreshTokenPolicy, isExternalClientApp } from './metadata/readMetadata.js';
 
 export type Row = Record<string, unknown>;
 
@@ -516,10 +518,81 @@ export const compileTables = (state: OrgState, describes: DescribeCatalog): Db =
     }
   }
 
-  // connected apps
+  // connected apps and external client apps
   for (const app of state.connectedApps ?? []) {
     const installed = app.installed !== false;
-    if (installed) {
+    if (app.kind === 'externalClientApp') {
+      // An External Client App exists in an org only once created or installed there: the header,
+      // its OAuth settings (a boolean column per scope) and its OAuth policies, plus a SetupEntityAccess
+      // row per pre-authorizing profile / permission set.
+      if (!isExternalClientApp(app)) continue;
+      const label = app.label ?? app.name;
+      const ecaId = ids.id(ECA_KEY_PREFIX.ExternalClientApplication, 'ExternalClientApplication', app.name);
+      push('ExternalClientApplication', {
+        Id: ecaId,
+        DeveloperName: app.name,
+        MasterLabel: label,
+        NamespacePrefix: null,
+        Language: 'en_US',
+        IsDeleted: false,
+        ContactEmail: 'admin@example.com',
+        DistributionState: 'Local',
+        ManagedType: 'Local',
+        OrgScopedExternalApp: `${orgId.slice(0, 15)}:${app.name}`,
+        [SOURCE]: { kind: 'app', name: app.name } satisfies RowSource,
+      });
+      const scopes = new Set((app.scopes ?? []).map((x) => x.toLowerCase()));
+      const settingsId = ids.id(ECA_KEY_PREFIX.ExtlClntAppOauthSettings, 'ExtlClntAppOauthSettings', app.name);
+      const settings: Row = {
+        Id: settingsId,
+        DeveloperName: `${app.name}_oauth`,
+        MasterLabel: `${label} OAuth settings`,
+        NamespacePrefix: null,
+        Language: 'en_US',
+        IsDeleted: false,
+        ExternalClientApplicationId: ecaId,
+        ExtlClntAppOauthOptionsFirstPartyAppEnabled: false,
+        OauthLink: null,
+        SingleLogoutUrl: null,
+        ClientAssertionCertificate: null,
+      };
+      for (const [scope, column] of ECA_SCOPE_COLUMNS) settings[column] = scopes.has(scope);
+      push('ExtlClntAppOauthSettings', settings);
+      const refresh = ecaRefreshTokenPolicy(app.refreshTokenPolicy);
+      push('ExtlClntAppOauthPlcyCnfg', {
+        Id: ids.id(ECA_KEY_PREFIX.ExtlClntAppOauthPlcyCnfg, 'ExtlClntAppOauthPlcyCnfg', app.name),
+        DeveloperName: `${app.name}_oauthPlcy`,
+        MasterLabel: `${label} OAuth policies`,
+        NamespacePrefix: null,
+        Language: 'en_US',
+        IsDeleted: false,
+        ExternalClientApplicationId: ecaId,
+        ExtlClntAppOauthSettingsId: settingsId,
+        PermittedUsersPolicyType: ecaPermittedUsers(app.permittedUsers),
+        IpRelaxationPolicyType: ecaIpRelaxation(app.ipRelaxation),
+        RefreshTokenPolicyType: refresh.type,
+        RefreshTokenValidityPeriod: refresh.period ?? null,
+        RefreshTokenValidityUnit: refresh.unit ?? null,
+        SessionTimeoutInMinutes: null,
+        PolicyAction: null,
+        RequiredSessionLevel: null,
+        IsClientCredentialsFlowEnabled: false,
+        ClientCredentialsFlowUser: null,
+        IsTokenExchangeFlowEnabled: false,
+        StartUrl: null,
+      });
+      const grantEca = (parentId: string | undefined, key: string): void => {
+        if (!parentId) return;
+        push('SetupEntityAccess', {
+          Id: ids.id(KEY_PREFIX.SetupEntityAccess, 'SetupEntityAccess', `${app.name}\u0000${key}`),
+          ParentId: parentId,
+          SetupEntityId: ecaId,
+          SetupEntityType: 'ExternalClientApplication',
+        });
+      };
+      for (const p of app.profiles ?? []) grantEca(ownedSetIds.get(p), `profile:${p}`);
+      for (const ps of app.permissionSets ?? []) grantEca(setIds.get(ps), `set:${ps}`);
+    } else if (installed) {
       const appId = ids.id(KEY_PREFIX.ConnectedApplication, 'ConnectedApplication', app.name);
       const refresh = refreshColumns(app.refreshTokenPolicy);
       push('ConnectedApplication', {
@@ -543,6 +616,7 @@ export const compileTables = (state: OrgState, describes: DescribeCatalog): Db =
       for (const p of app.profiles ?? []) grant(ownedSetIds.get(p), `profile:${p}`);
       for (const s of app.permissionSets ?? []) grant(setIds.get(s), `set:${s}`);
     }
+    if (app.kind === 'externalClientApp' && !isExternalClientApp(app)) continue;
     for (const username of app.authorizedUsers ?? []) {
       const uId = userIds.get(username);
       if (!uId) continue;

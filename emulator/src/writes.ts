@@ -134,7 +134,9 @@ export const createRecord = (model: OrgModel, type: string, body: Record<string,
   }
   // SetupEntityAccess
   const parent = rowIn(model, 'PermissionSet', fieldValue(body, 'ParentId'), 'ParentId');
-  const app = rowIn(model, 'ConnectedApplication', fieldValue(body, 'SetupEntityId'), 'SetupEntityId');
+  // a connected app or (SetupEntityType 'ExternalClientApplication') an External Client App
+  const appHit = model.db.rowById(String(fieldValue(body, 'SetupEntityId') ?? ''));
+  const app = rowIn(model, appHit?.table.name === 'ExternalClientApplication' ? 'ExternalClientApplication' : 'ConnectedApplication', fieldValue(body, 'SetupEntityId'), 'SetupEntityId');
   const appName = (sourceOf(app.row) as RowSource).name;
   const stateApp = (next.connectedApps ?? []).find((a) => a.name === appName);
   if (!stateApp) throw crossRef('SetupEntityId', app.row.Id);

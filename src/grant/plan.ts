@@ -738,16 +738,6 @@ function planAppAccess(builder: PlanBuilder, requirements: Requirements, app: Ap
   const oauth = requirements.oauth;
   const adminApproved = app?.permittedUsers === 'adminApproved' || oauth?.permittedUsers?.value === 'adminApproved';
   if (!adminApproved) return undefined;
-  if (app?.installed && app.kind === 'externalClientApp') {
-    // External Client Apps pre-authorize through their OAuth policies (ExtlClntAppOauthConfigurablePolicies
-    // commaSeparatedPermissionSet), not through SetupEntityAccess rows: that is a policy edit, not a grant.
-    builder.manual(
-      `pre-authorize ${app.name}`,
-      oauth?.permittedUsers?.path ?? oauth?.path ?? 'oauth',
-      `Pre-authorize the users for ${app.name}: Setup > External Client App Manager > ${app.name} > Edit Policies > App Policies: add the generated permission set (metadata: ExtlClntAppOauthConfigurablePolicies.commaSeparatedPermissionSet).`
-    );
-    return undefined;
-  }
   if (app?.installed) {
     return app.id === undefined ? { appName: app.name } : { appName: app.name, appId: app.id };
   }

@@ -1,5 +1,10 @@
-/* Human output: a header, one summary row per user, then the findings grouped by kind. Pure: returns text. */
+/*
+ * Human output: a header, one summary row per user (and per email or name that matched no single active
+ * user), then the findings grouped by kind, then the --diagnose chain per user. Pure: returns text.
+ */
 import type { Finding, FindingKind, GrantSource, UserVerdict } from '../evaluation/types.js';
+import type { UnresolvedUser } from '../snapshot/types.js';
+import type { Diagnosis, LinkStatus } from '../diagnose/index.js';
 import type { CheckReport } from './report.js';
 
 const SYMBOL: Record<Finding['status'], string> = { pass: '✔', fail: '✖', warn: '!', skip: '-', error: '✖' };
@@ -50,7 +55,45 @@ const userLine = (v: UserVerdict): string => {
   return `${verdict}  ${v.username}  ${count('pass')} met, ${missing} missing or impossible, ${count('warn')} warnings`;
 };
 
-export const renderHuman = (report: CheckReport, options: { verbose?: boolean } = {}): string => {
+const LINK_SYMBOL: Record<LinkStatus, string> = { ok: '✔', broken: '✖', unknown: '?' };
+
+/** Why a requested user or email matched no single active user. Emails from --match-emails are worded as emails. */
+export const unresolvedText = (u: UnresolvedUser, fromEmails: boolean): string => {
+  if (u.reason === 'ambiguous') {
+    return `several active Salesforce users have this email: ${u.candidates.join(', ')}`;
+  }
+  if (u.reason === 'inactive') {
+    const who = u.candidates.length > 0 ? ` (only inactive: ${u.candidates.join(', ')})` : '';
+    return fromEmails || u.candidates.length > 0 ? `no active Salesforce user has this email${who}` : 'the user is inactive';
+  }
+  return fromEmails ? 'no active Salesforce user has this email' : 'no such user in this org';
+};
+
+/** One FAIL row per requested user or email that matched no single active user. */
+const unresolvedRows = (unresolved: UnresolvedUser[], fromEmails: string[]): string[] => {
+  const emails = new Set(fromEmails.map((e) => e.toLowerCase()));
+  return unresolved.map((u) => `FAIL  ${u.input}  ${unresolvedText(u, emails.has(u.input.toLowerCase()))}`);
+};
+
+/** The chain of one diagnosis: a line per link, then the broken link and its fix. */
+export const renderDiagnosis = (d: Diagnosis): string[] => {
+  const width = Math.min(48, Math.max(...d.links.map((l) => [...l.label].length)));
+  const lines = [`Diagnosis of ${d.code} for ${d.username}${d.app ? ` (app ${d.app})` : ''}:`];
+  for (const l of d.links) lines.push(`  ${LINK_SYMBOL[l.status]} ${pad(l.label, width)}  ${l.detail}`);
+  const broken = d.links.find((l) => l.id === d.brokenLink);
+  if (broken) {
+    lines.push(`  → broken link: ${broken.label}`);
+    if (broken.fix) lines.push(`    fix: ${broken.fix}`);
+  } else if (d.status === 'unknown') {
+    lines.push('  → no broken link found; the links marked ? could not be checked from the org:');
+    for (const l of d.links.filter((x) => x.status === 'unknown' && x.fix)) lines.push(`    ${l.label}: ${l.fix ?? ''}`);
+  } else {
+    lines.push(`  → every link holds: this is not why ${d.username} gets ${d.code}`);
+  }
+  return lines;
+};
+
+export const renderHuman = (report: CheckReport, options: { verbose?: boolean; emails?: string[] } = {}): string => {
   const lines: string[] = [];
   const org = report.org;
   const env = org.isSandbox ? 'sandbox' : 'PRODUCTION';
@@ -62,15 +105,7 @@ export const renderHuman = (report: CheckReport, options: { verbose?: boolean } 
   if (report.app) lines.push(`App: ${report.app}`);
   lines.push('');
   for (const v of report.users) lines.push(userLine(v));
-  for (const u of report.unresolvedUsers) {
-    const why =
-      u.reason === 'ambiguous'
-        ? `several active users have this email: ${u.candidates.join(', ')}`
-        : u.reason === 'inactive'
-          ? 'the user is inactive'
-          : 'no such user in this org';
-    lines.push(`FAIL  ${u.input}  ${why}`);
-  }
+  lines.push(...unresolvedRows(report.unresolvedUsers, options.emails ?? []));
   for (const v of report.users) {
     const shown = options.verbose ? v.findings : v.findings.filter((f) => f.status !== 'pass' && f.status !== 'skip');
     if (shown.length === 0) continue;
@@ -81,6 +116,7 @@ export const renderHuman = (report: CheckReport, options: { verbose?: boolean } 
       lines.push(...table(shown.filter((f) => f.kind === kind)));
     }
   }
+  for (const d of report.diagnosis ?? []) lines.push('', ...renderDiagnosis(d));
   const s = report.summary;
   lines.push(
     '',

@@ -3,6 +3,7 @@ import type { Finding, Summary, UserVerdict } from '../evaluation/types.js';
 import { summarize } from '../evaluation/evaluate.js';
 import type { OrgSnapshot, UnresolvedUser } from '../snapshot/types.js';
 import type { Requirements } from '../requirements/types.js';
+import type { Diagnosis } from '../diagnose/index.js';
 
 export type ReportIntegration = {
   name: string;
@@ -31,6 +32,8 @@ export type CheckReport = {
   /** Requested users (or emails from --match-emails) that matched no single active user */
   unresolvedUsers: UnresolvedUser[];
   summary: Summary;
+  /** With --diagnose CODE: the chain of causes of that error, one entry per user */
+  diagnosis?: Diagnosis[];
 };
 
 export const buildReport = (requirements: Requirements, snapshot: OrgSnapshot, verdicts: UserVerdict[], app?: string): CheckReport => ({

@@ -4,10 +4,14 @@
  *
  *   1. Composite requests (5 queries each, sent in parallel): users, their assignments, PSL assignments, the org, the PermissionSet
  *      describe (which Permissions… columns exist), org-wide defaults and field facts of the objects
- *      named, the connected app, OAuth tokens (and PermissionDependency for grant);
+ *      named, the app named either as an installed Connected App (ConnectedApplication) or as an
+ *      External Client App (ExternalClientApplication + its ExtlClntAppOauthPlcyCnfg policies + the
+ *      ExtlClntAppOauthSettings describe), the users' OAuth tokens (and PermissionDependency for grant);
  *   2. Composite requests again: the assigned permission sets with the relevant Permissions… columns,
- *      object and field permissions of the objects named, group members and muting sets, app access;
- *      in parallel, the connected app's policies through readMetadata when an app is named;
+ *      object and field permissions of the objects named, group members and muting sets, app access
+ *      (SetupEntityAccess, for either kind of app), an External Client App's scopes (the OauthScopes…
+ *      columns of ExtlClntAppOauthSettings); in parallel, a Connected App's scopes and policies through
+ *      readMetadata (they are not queryable);
  *   3. only when needed: readMetadata of the user's sets for a permission the org has no column for.
  *
  * IN lists are chunked under URL limits (several chunks still travel in the same batch).
@@ -31,6 +35,12 @@ import { relevantPermissions } from './relevant.js';
 export type ReadOptions = {
   /** Usernames, emails or User Ids, as the user typed them */
   users: string[];
+  /**
+   * Which of `users` came from --match-emails: matched by Email only (never as a username), and only to
+   * active users; an email only inactive users carry is unresolved as `inactive`, one several active
+   * users carry as `ambiguous`
+   */
+  emails?: string[];
   /** Connected app / external client app name */
   app?: string;
   /** Also read the org's PermissionDependency table (grant planning) */
@@ -64,30 +74,89 @@ const objectFlags = (r: SoqlRecord): ObjectPermissionFlags => ({
   viewAllFields: bool(r.PermissionsViewAllFields),
 });
 
-const SCOPE_FROM_METADATA: Record<string, string> = {
+/**
+ * ConnectedAppOauthAccessScope (metadata.xsd v66; ECAs' commaSeparatedOauthScopes use the same tokens)
+ * → the OAuth scope name of a manifest. OfflineAccess is the refresh_token scope under its other name.
+ */
+export const SCOPE_FROM_METADATA: Readonly<Record<string, string>> = {
+  Basic: 'id',
   Api: 'api',
   Web: 'web',
   Full: 'full',
-  RefreshToken: 'refresh_token',
-  OfflineAccess: 'refresh_token',
-  Basic: 'id',
-  OpenID: 'openid',
   Chatter: 'chatter_api',
+  CustomApplications: 'visualforce',
+  RefreshToken: 'refresh_token',
+  OpenID: 'openid',
+  Profile: 'profile',
+  Email: 'email',
+  Address: 'address',
+  Phone: 'phone',
+  OfflineAccess: 'refresh_token',
   CustomPermissions: 'custom_permissions',
-  Visualforce: 'visualforce',
-  Content: 'content',
   Wave: 'wave_api',
   Eclair: 'eclair_api',
   Pardot: 'pardot_api',
   Lightning: 'lightning',
-  ChatbotApi: 'chatbot_api',
-  Address: 'address',
-  Email: 'email',
-  Phone: 'phone',
-  Profile: 'profile',
+  Content: 'content',
   CDPIngest: 'cdp_ingest_api',
-  InteractionApi: 'interaction_api',
+  CDPProfile: 'cdp_profile_api',
+  CDPQuery: 'cdp_query_api',
+  Chatbot: 'chatbot_api',
+  CDPSegment: 'cdp_segment_api',
+  CDPIdentityResolution: 'cdp_identityresolution_api',
+  CDPCalculatedInsight: 'cdp_calculated_insight_api',
+  ForgotPassword: 'forgot_password',
+  UserRegistration: 'user_registration_api',
   SFAP: 'sfap_api',
+  SFApiPlatform: 'sfap_api',
+  Interaction: 'interaction_api',
+  CDP: 'cdp_api',
+  EinsteinGPT: 'einstein_gpt_api',
+  PwdlessLogin: 'pwdless_login_api',
+  MCP: 'mcp_api',
+  SCRT: 'scrt_api',
+};
+
+/**
+ * The boolean OauthScopes… columns of ExtlClntAppOauthSettings (an External Client App's selected
+ * scopes, one column per scope) → the OAuth scope name. Columns not listed map to their lower-case
+ * suffix (OauthScopesFOO_API → foo_api).
+ */
+/* eslint-disable camelcase -- Salesforce's column names */
+export const SCOPE_FROM_ECA_COLUMN: Readonly<Record<string, string>> = {
+  OauthScopesSSO: 'id',
+  OauthScopesAPI: 'api',
+  OauthScopesWEB: 'web',
+  OauthScopesFULL: 'full',
+  OauthScopesREFRESH_TOKEN: 'refresh_token',
+  OauthScopesOFFLINE_ACCESS: 'refresh_token',
+  OauthScopesVF: 'visualforce',
+  OauthScopesCHATTER_REST_API: 'chatter_api',
+  OauthScopesWAVE_REST_API: 'wave_api',
+  OauthScopesECLAIR_REST_API: 'eclair_api',
+};
+/* eslint-enable camelcase */
+const ECA_SCOPE_PREFIX = 'OauthScopes';
+const scopeOfEcaColumn = (column: string): string => SCOPE_FROM_ECA_COLUMN[column] ?? column.slice(ECA_SCOPE_PREFIX.length).toLowerCase();
+
+/** ExtlClntAppOauthPlcyCnfg.RefreshTokenPolicyType (+ period and unit) → manifest vocabulary. */
+const ecaRefreshTokenPolicy = (type: string, period: unknown, unit: unknown): string | undefined => {
+  const t = type.replace(/[_\s-]/g, '').toLowerCase();
+  if (t === '') return undefined;
+  if (t === 'infinite') return 'infinite';
+  if (t === 'zero') return 'zero';
+  const base = t === 'specificlifetime' ? 'specific_lifetime' : t === 'specificinactivity' ? 'specific_inactivity' : type;
+  const n = Number(period);
+  const u = str(unit).toLowerCase();
+  return Number.isFinite(n) && period !== null && period !== undefined && u ? `${base}:${n}:${u}` : base;
+};
+
+/** ExtlClntAppOauthPlcyCnfg.PermittedUsersPolicyType → manifest vocabulary. */
+const ecaPermittedUsers = (value: string): AppPolicies['permittedUsers'] => {
+  const v = value.toLowerCase();
+  if (v === 'adminapprovedpreauthorized') return 'adminApproved';
+  if (v === 'allselfauthorized') return 'any';
+  return undefined;
 };
 
 /** Metadata spelling (ENFORCE, BYPASS, …) → manifest vocabulary. */
@@ -116,6 +185,28 @@ const readMetadata = async (conn: Connection, type: string, names: string[]): Pr
   return out;
 };
 
+/** An External Client App's policies from its ExternalClientApplication, policy and settings rows. */
+const ecaPoliciesFrom = (name: string, eca: SoqlRecord, policy: SoqlRecord | undefined, settings: SoqlRecord | undefined): AppPolicies => {
+  const scopes = settings
+    ? unique(
+        Object.keys(settings)
+          .filter((k) => k.startsWith(ECA_SCOPE_PREFIX) && bool(settings[k]))
+          .map(scopeOfEcaColumn)
+      ).sort()
+    : [];
+  const refresh = policy ? ecaRefreshTokenPolicy(str(policy.RefreshTokenPolicyType), policy.RefreshTokenValidityPeriod, policy.RefreshTokenValidityUnit) : undefined;
+  return {
+    name: str(eca.DeveloperName) || name,
+    id: str(eca.Id),
+    kind: 'externalClientApp',
+    installed: true,
+    scopes,
+    refreshTokenPolicy: refresh,
+    ipRelaxation: policy && str(policy.IpRelaxationPolicyType) ? ipRelaxationOf(str(policy.IpRelaxationPolicyType)) : undefined,
+    permittedUsers: policy ? ecaPermittedUsers(str(policy.PermittedUsersPolicyType)) : undefined,
+  };
+};
+
 const appPoliciesFrom = (name: string, installedRow: SoqlRecord | undefined, meta: MetadataRecord | undefined): AppPolicies => {
   const oauthConfig = (meta?.oauthConfig ?? {}) as Record<string, unknown>;
   const oauthPolicy = (meta?.oauthPolicy ?? {}) as Record<string, unknown>;
@@ -137,26 +228,34 @@ const appPoliciesFrom = (name: string, installedRow: SoqlRecord | undefined, met
 };
 
 /** Resolve what the user typed to user rows: by Id, then username, then email (active users only). */
-const resolveUsers = (
+export const resolveUsers = (
   inputs: string[],
-  rows: SoqlRecord[]
+  rows: SoqlRecord[],
+  emailInputs: readonly string[] = []
 ): { matched: Array<{ input: string; row: SoqlRecord }>; unresolved: UnresolvedUser[] } => {
   const matched: Array<{ input: string; row: SoqlRecord }> = [];
   const unresolved: UnresolvedUser[] = [];
   const seen = new Set<string>();
+  const emailsOnly = new Set(emailInputs.map((e) => e.toLowerCase()));
   for (const input of inputs) {
     const lower = input.toLowerCase();
-    const byId = rows.find((r) => str(r.Id) === input || (USER_ID.test(input) && str(r.Id).slice(0, 15) === input.slice(0, 15)));
-    const byUsername = rows.find((r) => str(r.Username).toLowerCase() === lower);
+    const asEmail = emailsOnly.has(lower);
+    const byId = asEmail ? undefined : rows.find((r) => str(r.Id) === input || (USER_ID.test(input) && str(r.Id).slice(0, 15) === input.slice(0, 15)));
+    const byUsername = asEmail ? undefined : rows.find((r) => str(r.Username).toLowerCase() === lower);
     let row = byId ?? byUsername;
     if (!row) {
+      // by email: only active users count; an email that only inactive users carry is reported as such
       const byEmail = rows.filter((r) => str(r.Email).toLowerCase() === lower);
       const active = byEmail.filter((r) => bool(r.IsActive));
       if (active.length > 1) {
         unresolved.push({ input, reason: 'ambiguous', candidates: active.map((r) => str(r.Username)).sort() });
         continue;
       }
-      row = active[0] ?? byEmail[0];
+      if (active.length === 0 && byEmail.length > 0) {
+        unresolved.push({ input, reason: 'inactive', candidates: byEmail.map((r) => str(r.Username)).sort() });
+        continue;
+      }
+      row = active[0];
     }
     if (!row) {
       unresolved.push({ input, reason: 'notFound', candidates: [] });
@@ -190,7 +289,9 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
       { key: 'pslAssignments', soql: `SELECT AssigneeId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId IN ${semi(f)}` }
     );
     if (appName) {
-      first.push({ key: 'tokens', soql: `SELECT AppName, UserId, LastUsedDate, UseCount FROM OauthToken WHERE AppName = ${soqlString(appName)} AND UserId IN ${semi(f)}` });
+      // every token of these users: OauthToken.AppName is the app's label, which may differ from the
+      // name given to --app; the app's tokens are picked once its label is known
+      first.push({ key: 'tokens', soql: `SELECT AppName, UserId, LastUsedDate, UseCount FROM OauthToken WHERE UserId IN ${semi(f)}` });
     }
   }
   for (const chunk of chunkForInList(objects)) {
@@ -205,10 +306,24 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     }
   }
   if (appName) {
-    first.push({
-      key: 'app',
-      soql: `SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly, OptionsRefreshTokenValidityMetric, RefreshTokenValidityPeriod FROM ConnectedApplication WHERE Name = ${soqlString(appName)}`,
-    });
+    const ecaWhere = `DeveloperName = ${soqlString(appName)} OR MasterLabel = ${soqlString(appName)}`;
+    first.push(
+      {
+        key: 'app',
+        soql: `SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly, OptionsRefreshTokenValidityMetric, RefreshTokenValidityPeriod FROM ConnectedApplication WHERE Name = ${soqlString(appName)}`,
+      },
+      // External Client Apps (API 59.0+; absent where the org has not opted in: optional)
+      { key: 'eca', optional: true, soql: `SELECT Id, DeveloperName, MasterLabel, DistributionState FROM ExternalClientApplication WHERE ${ecaWhere}` },
+      {
+        key: 'ecaPolicy',
+        optional: true,
+        soql:
+          'SELECT ExternalClientApplicationId, PermittedUsersPolicyType, IpRelaxationPolicyType, RefreshTokenPolicyType, RefreshTokenValidityPeriod, RefreshTokenValidityUnit ' +
+          `FROM ExtlClntAppOauthPlcyCnfg WHERE ExternalClientApplicationId IN (SELECT Id FROM ExternalClientApplication WHERE ${ecaWhere})`,
+      },
+      // which OauthScopes… columns this org's ExtlClntAppOauthSettings has (they grow with releases)
+      { key: 'ecaSettingsDescribe', optional: true, describe: 'ExtlClntAppOauthSettings' }
+    );
   }
   if (options.includeDependencies) {
     first.push({
@@ -231,13 +346,18 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   const columns = wanted.filter((p) => available.has(p));
   const noColumn = wanted.filter((p) => !available.has(p) && p === 'CanApproveUninstalledApps');
 
-  const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? []);
+  const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? [], options.emails ?? []);
   const userIds = matched.map((m) => str(m.row.Id));
   const assignments = (r1.get('assignments') ?? []).filter((a) => userIds.includes(str(a.AssigneeId)));
   const assignedIds = unique(assignments.map((a) => str(a.PermissionSetId))).sort();
   const groupIds = unique(assignments.map((a) => str(a.PermissionSetGroupId)).filter(Boolean)).sort();
   const appRow = r1.get('app')?.[0];
-  const appId = appRow ? str(appRow.Id) : undefined;
+  // the named app as an installed Connected App, else as an External Client App
+  const ecaRow = appRow ? undefined : r1.get('eca')?.[0];
+  const appId = appRow ? str(appRow.Id) : ecaRow ? str(ecaRow.Id) : undefined;
+  const ecaScopeColumns = ((r1.get('ecaSettingsDescribe')?.[0] ?? {}) as { fields?: Array<{ name: string; type: string }> }).fields
+    ?.filter((f) => f.name.startsWith(ECA_SCOPE_PREFIX) && f.type === 'boolean')
+    .map((f) => f.name);
 
   // ---- round trip 2 -------------------------------------------------------------------------
   const psColumns = [
@@ -286,6 +406,13 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
         soql: `SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${memberSemi} AND Field IN ${inList(fieldChunk)}`,
       });
     }
+  }
+  if (ecaRow && ecaScopeColumns && ecaScopeColumns.length > 0) {
+    second.push({
+      key: 'ecaSettings',
+      optional: true,
+      soql: `SELECT ExternalClientApplicationId, ${ecaScopeColumns.join(', ')} FROM ExtlClntAppOauthSettings WHERE ExternalClientApplicationId = ${soqlString(str(ecaRow.Id))}`,
+    });
   }
   const [r2, appMeta] = await Promise.all([
     second.length > 0 ? runQueries(conn, second) : Promise.resolve(new Map<string, SoqlRecord[]>()),
@@ -403,7 +530,13 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   // ---- users ----------------------------------------------------------------------------------
   const logins = r1.get('logins') ?? [];
   const pslAssignments = r1.get('pslAssignments') ?? [];
-  const tokens = r1.get('tokens') ?? [];
+  // the app's tokens: AppName is the app's label (or, for an app from elsewhere, the name it was authorized under)
+  const appNames = new Set(
+    [appName, str(appMeta[0]?.label), ecaRow ? str(ecaRow.MasterLabel) : '', ecaRow ? str(ecaRow.DeveloperName) : '']
+      .filter((n): n is string => typeof n === 'string' && n.length > 0)
+      .map((n) => n.toLowerCase())
+  );
+  const tokens = (r1.get('tokens') ?? []).filter((t) => appNames.has(str(t.AppName).toLowerCase()));
   const users: UserAccess[] = matched.map(({ input, row }) => {
     const id = str(row.Id);
     return {
@@ -437,9 +570,13 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   let app: AppPolicies | null | undefined;
   if (appName) {
     if (appRow) app = appPoliciesFrom(appName, appRow, appMeta[0]);
-    else {
-      // Not installed here: a vendor-hosted app, which users can only authorize with Approve
-      // Uninstalled Connected Apps. (An External Client App would be found by its own query.)
+    else if (ecaRow) {
+      const ecaId = str(ecaRow.Id).slice(0, 15);
+      const ofEca = (r: SoqlRecord): boolean => str(r.ExternalClientApplicationId).slice(0, 15) === ecaId;
+      app = ecaPoliciesFrom(appName, ecaRow, (r1.get('ecaPolicy') ?? []).find(ofEca), (r2.get('ecaSettings') ?? []).find(ofEca));
+    } else {
+      // Neither an installed Connected App nor an External Client App: a vendor-hosted connected app,
+      // which users can only authorize with Approve Uninstalled Connected Apps / Use Any API Client.
       app = { name: appName, kind: 'connectedApp', installed: false, scopes: [] };
     }
   }

@@ -1,6 +1,8 @@
 /*
- * readMetadata: PermissionSet, Profile and ConnectedApp records from the org state, in the
- * Metadata API's shapes and spellings (ConnectedAppOauthAccessScope enum values, ENFORCE/BYPASS...).
+ * readMetadata: PermissionSet, Profile, ConnectedApp and External Client App records from the org
+ * state, in the Metadata API's shapes and spellings (ConnectedAppOauthAccessScope enum values,
+ * ENFORCE/BYPASS for connected apps; Enforce/Bypass, AdminApprovedPreAuthorized, Infinite for
+ * External Client Apps, as in metadata.xsd v66 and the ExtlClntApp* metadata reference).
  */
 import type { ConnectedAppState, OrgState } from '../orgState.js';
 import { permissionSetRecord, profileRecord } from './permissionSetXml.js';
@@ -9,7 +11,14 @@ import type { XmlObject } from './xml.js';
 /** The Metadata API reads at most this many names per call. */
 export const READ_METADATA_LIMIT = 10;
 
-export const READABLE_TYPES = ['PermissionSet', 'Profile', 'ConnectedApp'] as const;
+export const READABLE_TYPES = [
+  'PermissionSet',
+  'Profile',
+  'ConnectedApp',
+  'ExternalClientApplication',
+  'ExtlClntAppOauthSettings',
+  'ExtlClntAppOauthConfigurablePolicies',
+] as const;
 export type ReadableType = (typeof READABLE_TYPES)[number];
 
 export const isReadableType = (t: string): t is ReadableType => (READABLE_TYPES as readonly string[]).includes(t);
@@ -59,6 +68,9 @@ const SCOPE_TO_METADATA = new Map<string, string>([
 /** The enum values themselves (a state file may already use them). */
 const METADATA_SCOPES = new Set(SCOPE_TO_METADATA.values());
 
+/** Whether a scope name (manifest spelling or metadata enum value) is one Salesforce knows. */
+export const isKnownScope = (scope: string): boolean => METADATA_SCOPES.has(scope) || SCOPE_TO_METADATA.has(scope.toLowerCase());
+
 export const metadataScope = (scope: string): string => {
   if (METADATA_SCOPES.has(scope)) return scope;
   return SCOPE_TO_METADATA.get(scope.toLowerCase()) ?? scope;
@@ -107,6 +119,94 @@ export const connectedAppRecord = (app: ConnectedAppState): XmlObject => ({
   profileName: app.profiles ?? [],
 });
 
+/* ------------------------------------------------------------------ External Client Apps */
+
+/** Whether a state app is an External Client App present in the org (ECAs exist only once installed). */
+export const isExternalClientApp = (app: ConnectedAppState): boolean => app.kind === 'externalClientApp' && app.installed !== false;
+
+/** Org-state permitted users → PermittedUsersPolicyType. */
+export const ecaPermittedUsers = (value: string | undefined): string =>
+  value === 'adminApproved' ? 'AdminApprovedPreAuthorized' : 'AllSelfAuthorized';
+
+/** Org-state IP relaxation → ipRelaxationPolicyType (Enforce | Bypass | Bypass_2factor | Enforce_RelaxRefresh). */
+export const ecaIpRelaxation = (value: string | undefined): string => {
+  switch ((value ?? 'enforce').toLowerCase()) {
+    case 'relaxed':
+    case 'bypass':
+      return 'Bypass';
+    case 'relaxedrefresh':
+    case 'enforce_relaxrefresh':
+      return 'Enforce_RelaxRefresh';
+    case 'relaxed2fa':
+    case 'bypass_2factor':
+      return 'Bypass_2factor';
+    default:
+      return 'Enforce';
+  }
+};
+
+/**
+ * Org-state refresh token policy (infinite | zero | specific_lifetime:N:UNIT | specific_inactivity:N:UNIT)
+ * → refreshTokenPolicyType (Infinite | Zero | SpecificLifetime | SpecificInactivity) with the period
+ * and unit (Hours | Days | Months) when specific.
+ */
+export const ecaRefreshTokenPolicy = (value: string | undefined): { type: string; period?: number; unit?: string } => {
+  const v = metadataRefreshTokenPolicy(value);
+  const [head, n, unit] = v.split(':');
+  const type = ({ infinite: 'Infinite', zero: 'Zero', specific_lifetime: 'SpecificLifetime', specific_inactivity: 'SpecificInactivity' } as Record<string, string>)[
+    head.toLowerCase()
+  ];
+  if (!type) return { type: 'Infinite' };
+  if (type === 'SpecificLifetime' || type === 'SpecificInactivity') {
+    const period = Number(n);
+    const u = (unit ?? 'hours').toLowerCase();
+    const unitName = u.startsWith('month') ? 'Months' : u.startsWith('day') ? 'Days' : 'Hours';
+    return { type, period: Number.isFinite(period) ? period : 1, unit: unitName };
+  }
+  return { type };
+};
+
+const ecaName = (fullName: string, suffix: string): string => (fullName.endsWith(suffix) ? fullName.slice(0, -suffix.length) : fullName);
+
+export const externalClientAppRecord = (app: ConnectedAppState): XmlObject => ({
+  '@xsi:type': 'ExternalClientApplication',
+  fullName: app.name,
+  contactEmail: 'admin@example.com',
+  distributionState: 'Local',
+  isProtected: false,
+  label: app.label ?? app.name,
+});
+
+export const ecaOauthSettingsRecord = (app: ConnectedAppState): XmlObject => ({
+  '@xsi:type': 'ExtlClntAppOauthSettings',
+  fullName: `${app.name}_oauth`,
+  commaSeparatedOauthScopes: [...new Set((app.scopes ?? []).map(metadataScope))].join(', '),
+  externalClientApplication: app.name,
+  label: `${app.label ?? app.name} OAuth settings`,
+});
+
+/**
+ * The OAuth policies. Pre-authorization: commaSeparatedProfile / commaSeparatedPermissionSet, written
+ * with names as retrieved files carry them (the reference calls the permission set list "IDs"); the
+ * org itself records each pre-authorization as a SetupEntityAccess row (SetupEntityType
+ * 'ExternalClientApplication'), which is what a check reads.
+ */
+export const ecaOauthPoliciesRecord = (app: ConnectedAppState): XmlObject => {
+  const refresh = ecaRefreshTokenPolicy(app.refreshTokenPolicy);
+  const record: XmlObject = { '@xsi:type': 'ExtlClntAppOauthConfigurablePolicies', fullName: `${app.name}_oauthPlcy` };
+  if ((app.permissionSets ?? []).length > 0) record.commaSeparatedPermissionSet = (app.permissionSets ?? []).join(',');
+  if ((app.profiles ?? []).length > 0) record.commaSeparatedProfile = (app.profiles ?? []).join(',');
+  record.externalClientApplication = app.name;
+  record.ipRelaxationPolicyType = ecaIpRelaxation(app.ipRelaxation);
+  record.isClientCredentialsFlowEnabled = false;
+  record.label = `${app.label ?? app.name} OAuth policies`;
+  record.permittedUsersPolicyType = ecaPermittedUsers(app.permittedUsers);
+  record.refreshTokenPolicyType = refresh.type;
+  if (refresh.period !== undefined) record.refreshTokenValidityPeriod = refresh.period;
+  if (refresh.unit !== undefined) record.refreshTokenValidityUnit = refresh.unit;
+  return record;
+};
+
 /** The records for readMetadata; a name that does not exist gives a nil record, as the real API does. */
 export const readRecords = (state: OrgState, type: ReadableType, fullNames: string[]): Array<XmlObject | null> =>
   fullNames.map((name) => {
@@ -124,6 +224,19 @@ export const readRecords = (state: OrgState, type: ReadableType, fullNames: stri
           (a) => a.name === name && a.installed !== false && (a.kind ?? 'connectedApp') === 'connectedApp'
         );
         return app ? connectedAppRecord(app) : null;
+      }
+      case 'ExternalClientApplication':
+      case 'ExtlClntAppOauthSettings':
+      case 'ExtlClntAppOauthConfigurablePolicies': {
+        const base =
+          type === 'ExtlClntAppOauthSettings' ? ecaName(name, '_oauth') : type === 'ExtlClntAppOauthConfigurablePolicies' ? ecaName(name, '_oauthPlcy') : name;
+        const app = (state.connectedApps ?? []).find((a) => a.name === base && isExternalClientApp(a));
+        if (!app) return null;
+        return type === 'ExternalClientApplication'
+          ? externalClientAppRecord(app)
+          : type === 'ExtlClntAppOauthSettings'
+            ? ecaOauthSettingsRecord(app)
+            : ecaOauthPoliciesRecord(app);
       }
       default:
         return null;

@@ -8,6 +8,7 @@ import { buildReport, CheckReport, exitCodeOf } from '../../render/report.js';
 import { renderHuman } from '../../render/human.js';
 import { renderJunit } from '../../render/junit.js';
 import { renderMarkdown } from '../../render/markdown.js';
+import { DIAGNOSE_CODES, diagnoseAll, diagnosisExitCode, parseDiagnoseCode } from '../../diagnose/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.check');
@@ -37,22 +38,32 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     })(),
     'output-file': Flags.string({ summary: messages.getMessage('flags.output-file.summary') }),
     verbose: Flags.boolean({ summary: messages.getMessage('flags.verbose.summary') }),
+    diagnose: Flags.string({
+      summary: messages.getMessage('flags.diagnose.summary'),
+      description: messages.getMessage('flags.diagnose.description', [DIAGNOSE_CODES.join(', ')]),
+    }),
   };
 
   public async run(): Promise<CheckResult> {
     const { flags } = await this.parse(IntegrationCheck);
+    // an unknown --diagnose code is a usage error (exit 2), caught before anything is read
+    const code = flags.diagnose === undefined ? undefined : parseDiagnoseCode(flags.diagnose);
+    if (flags.diagnose !== undefined && !code) {
+      throw messages.createError('error.UnknownDiagnoseCode', [flags.diagnose, DIAGNOSE_CODES.join(', ')], [], 2);
+    }
     const requirements = await loadRequirements(flags);
     const org = flags['target-org'];
-    const { users } = await collectUsers(flags, org.getUsername());
+    const { users, emails } = await collectUsers(flags, org.getUsername());
     const conn = org.getConnection(flags['api-version']);
     const app = flags.app ?? requirements.oauth?.app;
 
     this.spinner.start(messages.getMessage('progress.reading', [String(users.length), org.getUsername() ?? org.getOrgId()]));
-    const snapshot = await readSnapshot(conn, requirements, { users, app }).finally(() => this.spinner.stop());
+    const snapshot = await readSnapshot(conn, requirements, { users, emails, app }).finally(() => this.spinner.stop());
     if (snapshot.users.length === 0) {
       throw messages.createError('error.NoUsersResolved', [users.join(', ')]);
     }
     const report = buildReport(requirements, snapshot, evaluate(requirements, snapshot), app);
+    if (code) report.diagnosis = diagnoseAll(code, snapshot, requirements);
 
     const format = flags['result-format'];
     const rendered =
@@ -62,15 +73,16 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
           ? renderMarkdown(report, { verbose: flags.verbose })
           : format === 'json'
             ? JSON.stringify(report, null, 2)
-            : renderHuman(report, { verbose: flags.verbose });
+            : renderHuman(report, { verbose: flags.verbose, emails });
     if (flags['output-file']) {
       await writeFile(flags['output-file'], rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-      this.log(renderHuman(report, { verbose: flags.verbose }));
+      this.log(renderHuman(report, { verbose: flags.verbose, emails }));
       this.info(messages.getMessage('info.wrote', [format, flags['output-file']]));
     } else {
       this.log(rendered);
     }
-    process.exitCode = exitCodeOf(report);
+    // a broken link of the diagnosis is something missing (3); the check's own verdict still counts
+    process.exitCode = Math.max(exitCodeOf(report), report.diagnosis ? diagnosisExitCode(report.diagnosis) : 0);
     return report;
   }
 }
