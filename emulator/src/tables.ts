@@ -635,7 +635,8 @@ export const compileTables = (state: OrgState, describes: DescribeCatalog): Db =
   // entity and field definitions of the data model
   const owd = state.orgWideDefaults ?? {};
   const owdLower = new Map(Object.entries(owd).map(([k, v]) => [k.toLowerCase(), v]));
-  for (const name of describes.dataObjectNames()) {
+  // PermissionSet too: clients read which Permissions… columns exist from its EntityParticle rows
+  for (const name of [...describes.dataObjectNames(), 'PermissionSet']) {
     const d = describes.get(name);
     if (!d) continue;
     const sharing = owdLower.get(name.toLowerCase()) ?? sharingDefault(name);

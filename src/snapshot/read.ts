@@ -278,7 +278,14 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   // ---- round trip 1 -------------------------------------------------------------------------
   const first: BatchQuery[] = [
     { key: 'org', soql: 'SELECT Id, Name, OrganizationType, IsSandbox, InstanceName FROM Organization' },
-    { key: 'psDescribe', describe: 'PermissionSet' },
+    // which of the Permissions… columns the evaluation needs exist in this org (not the whole
+    // PermissionSet describe: that is ~2 MB for ~1,700 columns)
+    {
+      key: 'psColumns',
+      soql: `SELECT QualifiedApiName FROM EntityParticle WHERE EntityDefinition.QualifiedApiName = 'PermissionSet' AND QualifiedApiName IN ${inList(
+        relevantPermissions(requirements).map((p) => `Permissions${p}`)
+      )}`,
+    },
     { key: 'psls', soql: 'SELECT Id, DeveloperName, MasterLabel FROM PermissionSetLicense' },
   ];
   for (const f of filters) {
@@ -336,10 +343,10 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   }
   const r1 = await runQueries(conn, first);
 
-  const describe = (r1.get('psDescribe')?.[0] ?? {}) as { fields?: Array<{ name: string; type: string }> };
-  const availablePermissions = (describe.fields ?? [])
-    .filter((f) => f.name.startsWith('Permissions') && f.type === 'boolean')
-    .map((f) => f.name.slice('Permissions'.length))
+  // availablePermissions: the relevant permissions (required, forbidden, implying) that exist in this org
+  const availablePermissions = unique((r1.get('psColumns') ?? []).map((f) => str(f.QualifiedApiName)))
+    .filter((name) => name.startsWith('Permissions'))
+    .map((name) => name.slice('Permissions'.length))
     .sort();
   const available = new Set(availablePermissions);
   const wanted = relevantPermissions(requirements);
