@@ -1,19 +1,28 @@
 import { writeFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { collectUsers, loadRequirements } from '../../shared/requirementsInput.js';
-import { readSnapshot } from '../../snapshot/read.js';
-import { evaluate } from '../../evaluation/index.js';
-import { buildReport, CheckReport, exitCodeOf } from '../../render/report.js';
-import { renderHuman } from '../../render/human.js';
-import { renderJunit } from '../../render/junit.js';
-import { renderMarkdown } from '../../render/markdown.js';
+import type { CheckReport } from '../../render/report.js';
 import { DIAGNOSE_CODES, diagnoseAll, diagnosisExitCode, parseDiagnoseCode } from '../../diagnose/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.check');
 
 export type CheckResult = CheckReport;
+
+/** The work modules load on first use, so `--help` costs only oclif and @salesforce/core. */
+// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
+const load = async () => {
+  const [input, snapshot, evaluation, report, human, junit, markdown] = await Promise.all([
+    import('../../shared/requirementsInput.js'),
+    import('../../snapshot/read.js'),
+    import('../../evaluation/index.js'),
+    import('../../render/report.js'),
+    import('../../render/human.js'),
+    import('../../render/junit.js'),
+    import('../../render/markdown.js'),
+  ]);
+  return { ...input, ...snapshot, ...evaluation, ...report, ...human, ...junit, ...markdown };
+};
 
 export default class IntegrationCheck extends SfCommand<CheckResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -51,6 +60,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     if (flags.diagnose !== undefined && !code) {
       throw messages.createError('error.UnknownDiagnoseCode', [flags.diagnose, DIAGNOSE_CODES.join(', ')], [], 2);
     }
+    const { collectUsers, loadRequirements, readSnapshot, evaluate, buildReport, exitCodeOf, renderHuman, renderJunit, renderMarkdown } = await load();
     const requirements = await loadRequirements(flags);
     const org = flags['target-org'];
     const { users, emails } = await collectUsers(flags, org.getUsername());
