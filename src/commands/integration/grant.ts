@@ -86,17 +86,17 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     this.log(renderPlan(plan));
 
     if (flags['dry-run']) {
-      this.log('', messages.getMessage('info.dryRun'), '', xml);
+      this.log(`\n${messages.getMessage('info.dryRun')}\n\n${xml}`);
       return { integration, permissionSet: { name, label: plan.label, fileStatus: 'notWritten' }, plan, deployStatus: 'dryRun', assignments: [], check: before, changedOrg: false };
     }
 
     const file = permissionSetPath(await resolveOutputDir(flags['output-dir']), name);
     const written = await writePermissionSetFile(file, xml, flags.force);
-    this.log('', messages.getMessage(`info.file.${written.status}`, [written.path]));
+    this.log(`\n${messages.getMessage(`info.file.${written.status}`, [written.path])}`);
 
     if (!flags.deploy) {
       this.log(messages.getMessage('info.notDeployed'));
-      this.log('', renderHuman(before));
+      this.log(`\n${renderHuman(before)}`);
       process.exitCode = exitCodeOf(before);
       return { integration, permissionSet: { name, label: plan.label, file, fileStatus: written.status }, plan, deployStatus: 'written', assignments: [], check: before, changedOrg: false };
     }
@@ -117,7 +117,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     this.spinner.start(messages.getMessage('progress.rechecking'));
     const afterSnapshot = await readSnapshot(conn, requirements, { users, app }).finally(() => this.spinner.stop());
     const after = buildReport(requirements, afterSnapshot, evaluate(requirements, afterSnapshot), app);
-    this.log('', renderHuman(after));
+    this.log(`\n${renderHuman(after)}`);
     const changedOrg = deployStatus === 'deployed' || assignments.some((a) => a.status === 'assigned');
     if (!changedOrg) this.log(messages.getMessage('info.nothingChanged'));
     const anyAssignmentFailed = assignments.some((a) => a.status === 'failed');
