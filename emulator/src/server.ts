@@ -38,14 +38,42 @@ export type FaultKind =
   | 'INSUFFICIENT_ACCESS';
 
 export type FaultRule = {
-  /** substring of `METHOD /path?query`, or /regex/flags */
+  /**
+   * substring of `METHOD /path?query`, or /regex/flags. A SOAP request's target ends with its operation
+   * in brackets (`POST /services/Soap/m/62.0 [checkDeployStatus]`), so polls can be told from deploys.
+   */
   match: string;
   /** how many matching requests fail (default 1) */
   times?: number;
   /** let the first N matching requests through */
   skip?: number;
   fault: FaultKind;
+  /**
+   * Match each subrequest of a Composite request instead of top-level requests, against its decoded
+   * target (`GET /services/data/v62.0/query?q=SELECT Id FROM PermissionSet …`): one query of a batch
+   * fails the way Salesforce fails it while the others answer. reset/timeout take the whole request down.
+   * Each record of an sObject Collections insert is a subrequest too, matched as
+   * `POST sobjects/TYPE {"Field":"value",…}` (e.g. one user's PermissionSetAssignment by its AssigneeId).
+   */
+  subrequests?: boolean;
 };
+
+/** A fault that takes the whole connection down, raised from inside a subrequest. */
+class ConnectionFault extends Error {
+  public constructor(public readonly kind: 'reset' | 'timeout') {
+    super(kind);
+  }
+}
+
+/** `METHOD /path?query` of a composite subrequest, decoded so rules can name SOQL text. */
+const subrequestTarget = (sub: { method: string; path: string; query: URLSearchParams }): string => {
+  const q = [...sub.query.entries()].map(([k, v]) => `${k}=${v}`).join('&');
+  return `${sub.method} ${sub.path}${q ? `?${q}` : ''}`;
+};
+
+/** The operation of a SOAP envelope: the first element inside its Body. */
+export const soapOperation = (body: Buffer): string | undefined =>
+  /<(?:[\w-]+:)?Body\b[^>]*>\s*<(?:[\w-]+:)?([A-Za-z]\w*)/.exec(body.toString('utf8'))?.[1];
 
 type MetadataModule = {
   handleSoap(ctx: MetadataContext, body: string, soapAction: string | undefined): Promise<{ status: number; body: string }>;
@@ -130,7 +158,10 @@ export class EmulatorServer {
   private readonly model: OrgModel;
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
+  /** access tokens this server accepts → their user (the first one, plus any minted by a refresh) */
   private readonly tokens = new Map<string, string>();
+  /** every access token ever issued, accepted or not (for the secret scan of the tests) */
+  private readonly issued: string[] = [];
   private readonly cursors = new Map<string, Cursor>();
   private cursorSeq = 0;
   private log: RequestLogEntry[] = [];
@@ -150,6 +181,7 @@ export class EmulatorServer {
     this.accessToken = `${orgId15}!AQ${randomToken(96)}`;
     this.refreshToken = `5Aep${randomToken(80)}`;
     this.tokens.set(this.accessToken, opts.username);
+    this.issued.push(this.accessToken);
     this.metadataCtx = model.metadataContext();
     model.onCommit(() => this.cursors.clear());
     this.server = http.createServer((req, res) => {
@@ -192,6 +224,14 @@ export class EmulatorServer {
   public setLatency(ms: number): void {
     this.latencyMs = ms;
   }
+  /** Every access token issued so far and the refresh token — what must never appear in any output. */
+  public issuedTokens(): { username: string; accessToken: string; refreshToken: string; accessTokens: string[] } {
+    return { username: this.username, accessToken: this.accessToken, refreshToken: this.refreshToken, accessTokens: [...this.issued] };
+  }
+  /** Stop accepting every access token issued so far (a session timeout); the refresh token stays valid. */
+  public expireAccessTokens(): void {
+    this.tokens.clear();
+  }
 
   // ------------------------------------------------------------------ plumbing
 
@@ -211,13 +251,14 @@ export class EmulatorServer {
       result = await this.testEndpoint(method, path, new URLSearchParams(search), body);
     } else {
       if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-      const fault = this.matchFault(`${method} ${logPath}`);
-      if (fault) result = this.faultResponse(fault);
+      const fault = this.requestFault(method, logPath, body);
+      if (fault) result = fault;
       else {
         try {
           result = await this.dispatchTop({ method, path, query: new URLSearchParams(search), headers: req.headers, body });
         } catch (e) {
-          result = sfError(500, 'UNKNOWN_EXCEPTION', `An unexpected error occurred: ${(e as Error).message}`);
+          if (e instanceof ConnectionFault) result = e.kind;
+          else result = sfError(500, 'UNKNOWN_EXCEPTION', `An unexpected error occurred: ${(e as Error).message}`);
         }
       }
     }
@@ -254,8 +295,27 @@ export class EmulatorServer {
     return this.model.state.dailyApiRequests?.max ?? 100_000;
   }
 
-  private matchFault(target: string): FaultRule | undefined {
+  /** The injected answer for a top-level request, if a rule matches it. */
+  private requestFault(method: string, logPath: string, body: Buffer): Res | 'reset' | 'timeout' | undefined {
+    const isSoap = logPath.startsWith('/services/Soap/');
+    const operation = isSoap && method === 'POST' ? soapOperation(body) : undefined;
+    const fault = this.matchFault(`${method} ${logPath}${operation ? ` [${operation}]` : ''}`, false);
+    return fault ? this.faultResponse(fault, isSoap) : undefined;
+  }
+
+  /** The injected error for one record of an sObject Collections insert, if a subrequest rule matches it. */
+  private recordFault(type: string, fields: Record<string, unknown>): WriteError | undefined {
+    const rule = this.matchFault(`POST sobjects/${type} ${JSON.stringify(fields)}`, true);
+    if (!rule) return undefined;
+    const faulted = this.faultResponse(rule);
+    if (faulted === 'reset' || faulted === 'timeout') throw new ConnectionFault(faulted);
+    const first = Array.isArray(faulted.json) ? (faulted.json[0] as { errorCode: string; message: string }) : undefined;
+    return new WriteError(faulted.status, first?.errorCode ?? 'UNKNOWN_EXCEPTION', first?.message ?? 'fault');
+  }
+
+  private matchFault(target: string, subrequest: boolean): FaultRule | undefined {
     for (const f of this.faults) {
+      if ((f.subrequests ?? false) !== subrequest) continue;
       const re = /^\/(.*)\/([a-z]*)$/.exec(f.match);
       const hit = re ? new RegExp(re[1], re[2]).test(target) : target.includes(f.match);
       if (!hit) continue;
@@ -268,13 +328,22 @@ export class EmulatorServer {
     return undefined;
   }
 
-  private faultResponse(f: FaultRule): Res | 'reset' | 'timeout' {
+  /** The answer Salesforce gives for the fault: REST errors as JSON, SOAP errors as a SOAP fault. */
+  private faultResponse(f: FaultRule, soap = false): Res | 'reset' | 'timeout' {
+    if (soap && f.fault !== 'reset' && f.fault !== 'timeout' && f.fault !== 'http503') {
+      const rest = this.faultResponse(f);
+      const first = typeof rest === 'object' && Array.isArray(rest.json) ? (rest.json[0] as { errorCode: string; message: string }) : undefined;
+      const code = first?.errorCode ?? 'UNKNOWN_EXCEPTION';
+      return this.soapFault(`sf:${code}`, `${code}: ${first?.message ?? 'fault'}`, 500);
+    }
     switch (f.fault) {
       case 'reset':
         return 'reset';
       case 'timeout':
         return 'timeout';
       case 'http503':
+        // what Salesforce's edge answers during maintenance: an HTML page, not a JSON error
+        if (soap) return { status: 503, text: '<html><body><h1>503 Service Unavailable</h1></body></html>', contentType: 'text/html' };
         return sfError(503, 'SERVER_UNAVAILABLE', 'Server is unavailable, please retry later');
       case 'REQUEST_LIMIT_EXCEEDED':
         return sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
@@ -418,6 +487,7 @@ export class EmulatorServer {
         const orgId15 = this.model.db.orgId.slice(0, 15);
         const fresh = `${orgId15}!AQ${randomToken(96)}`;
         this.tokens.set(fresh, this.username);
+        this.issued.push(fresh);
         const user = this.userRow(this.username);
         return {
           status: 200,
@@ -665,9 +735,12 @@ export class EmulatorServer {
       const fields = Object.fromEntries(Object.entries(rec).filter(([k]) => k !== 'attributes'));
       try {
         if (failed && allOrNone) throw new WriteError(400, 'ALL_OR_NONE_OPERATION_ROLLED_BACK', 'Record rolled back because not all records were valid and the request was using AllOrNone header');
+        const injected = this.recordFault(attrs.type ?? '', fields);
+        if (injected) throw injected;
         const id = createRecord(this.model, attrs.type ?? '', fields);
         results.push({ id, success: true, errors: [] });
       } catch (e) {
+        if (e instanceof ConnectionFault) throw e;
         const w = e instanceof WriteError ? e : new WriteError(500, 'UNKNOWN_EXCEPTION', (e as Error).message);
         failed = true;
         results.push({ success: false, errors: [{ statusCode: w.errorCode, message: w.message, fields: w.fields }] });
@@ -711,7 +784,10 @@ export class EmulatorServer {
       }
       const url = String(r.url ?? '');
       const sub = this.subRequest(String(r.method ?? 'GET'), url.startsWith('/') ? url : url.startsWith('v') ? url : `v${version}/${url}`, r.richInput, req.headers);
-      const res = await this.dispatch(sub, token);
+      const subFault = this.matchFault(subrequestTarget(sub), true);
+      const faulted = subFault ? this.faultResponse(subFault) : undefined;
+      if (faulted === 'reset' || faulted === 'timeout') throw new ConnectionFault(faulted);
+      const res = faulted ?? (await this.dispatch(sub, token));
       results.push({ statusCode: res.status, result: res.json ?? null });
       if (res.status >= 400 && haltOnError) halted = true;
     }
@@ -759,7 +835,11 @@ export class EmulatorServer {
         });
         continue;
       }
-      const res = await this.dispatch(this.subRequest(String(r.method ?? 'GET'), url, subBody, req.headers), token);
+      const sub = this.subRequest(String(r.method ?? 'GET'), url, subBody, req.headers);
+      const subFault = this.matchFault(subrequestTarget(sub), true);
+      const faulted = subFault ? this.faultResponse(subFault) : undefined;
+      if (faulted === 'reset' || faulted === 'timeout') throw new ConnectionFault(faulted);
+      const res = faulted ?? (await this.dispatch(sub, token));
       if (res.status < 400) bodies.set(referenceId, res.json);
       else failed = true;
       out.push({ body: res.json ?? null, httpHeaders: {}, httpStatusCode: res.status, referenceId });
@@ -812,6 +892,16 @@ export class EmulatorServer {
 
   // ------------------------------------------------------------------ test endpoints
 
+  /** test-only: GET the secrets a test must never find in any output of the CLI; DELETE expires every access token. */
+  private tokensEndpoint(method: string): Res {
+    if (method === 'GET') return { status: 200, json: this.issuedTokens() };
+    if (method === 'DELETE') {
+      this.expireAccessTokens();
+      return { status: 200, json: { ok: true } };
+    }
+    return { status: 405, json: { error: 'GET or DELETE' } };
+  }
+
   private async testEndpoint(method: string, path: string, query: URLSearchParams, body: Buffer): Promise<Res> {
     await Promise.resolve();
     if (path === '/__emulator/state') {
@@ -846,6 +936,7 @@ export class EmulatorServer {
         return { status: 400, json: { error: (e as Error).message } };
       }
     }
+    if (path === '/__emulator/tokens') return this.tokensEndpoint(method);
     if (path === '/__emulator/latency' && (method === 'PUT' || method === 'POST')) {
       const ms = Number(JSON.parse(body.toString('utf8') || '{}').ms ?? 0);
       this.setLatency(ms);

@@ -4,8 +4,8 @@
  * assigning (permission set licences first, then the set, then app access) in one Composite request.
  * Heavy modules (SDR) are imported only when a deploy actually happens.
  */
-import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Connection, Messages, SfProject } from '@salesforce/core';
 import type { PermissionSetPlan } from './types.js';
@@ -15,6 +15,7 @@ import type { OrgSnapshot } from '../snapshot/types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'grant');
+const orgMessages = Messages.loadMessages('sf-integration-access', 'snapshot');
 
 /** Marker in the description of every permission set this tool generates. */
 import { PLAN_MARKER as OWNER_MARKER } from './plan.js';
@@ -39,6 +40,17 @@ export const resolveOutputDir = async (outputDir: string | undefined): Promise<s
 
 export const permissionSetPath = (dir: string, name: string): string => join(dir, 'permissionsets', `${name}.permissionset-meta.xml`);
 
+/** Temp files of this path left by a run that was killed between writing and renaming (`NAME.<pid>.tmp`). */
+const removeStaleTempFiles = async (path: string): Promise<void> => {
+  const prefix = `${basename(path)}.`;
+  const entries = await readdir(dirname(path)).catch(() => [] as string[]);
+  await Promise.all(
+    entries
+      .filter((e) => e.startsWith(prefix) && /^\d+\.tmp$/.test(e.slice(prefix.length)))
+      .map((e) => rm(join(dirname(path), e), { force: true }))
+  );
+};
+
 /** Write atomically (temp file + rename). Refuses to replace a file this tool did not make unless force. */
 export const writePermissionSetFile = async (path: string, xml: string, force: boolean): Promise<WriteOutcome> => {
   let existing: string | undefined;
@@ -52,6 +64,7 @@ export const writePermissionSetFile = async (path: string, xml: string, force: b
     if (!existing.includes(OWNER_MARKER) && !force) throw messages.createError('error.NotOurFile', [path]);
   }
   await mkdir(dirname(path), { recursive: true });
+  await removeStaleTempFiles(path);
   const temp = `${path}.${process.pid}.tmp`;
   try {
     await writeFile(temp, xml, 'utf8');
@@ -96,7 +109,7 @@ export const readOrgCopy = async (conn: Connection, plan: PermissionSetPlan): Pr
     const result = (await withRetry(() => conn.metadata.read('PermissionSet', [plan.name]))) as unknown as MetaPerm | MetaPerm[];
     record = arr(result).find((r) => r && typeof r === 'object' && r.fullName === plan.name);
   } catch (error) {
-    throw toOrgError(error, `permission set ${plan.name}`);
+    throw toOrgError(error, `permission set ${plan.name}`, conn);
   }
   if (!record) return { exists: false, ours: false, xmlEquivalent: false };
   const description = typeof record.description === 'string' ? record.description : '';
@@ -121,11 +134,24 @@ export const deployPermissionSet = async (conn: Connection, filePath: string, on
   const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
   const { Duration } = await import('@salesforce/kit');
   const components = ComponentSet.fromSource(filePath);
-  const deploy = await components.deploy({ usernameOrConnection: conn, apiOptions: { rollbackOnError: true } });
+  const deploy = await components
+    .deploy({ usernameOrConnection: conn, apiOptions: { rollbackOnError: true } })
+    .catch((error: unknown) => {
+      throw toOrgError(error, `the deploy of ${basename(filePath)}`, conn);
+    });
   if (onProgress) {
     deploy.onUpdate((response) => onProgress(String(response.status), response.numberComponentsDeployed ?? 0, response.numberComponentsTotal ?? 0));
   }
-  const result = await deploy.pollStatus({ frequency: Duration.milliseconds(Number(process.env.SF_INTEGRATION_ACCESS_POLL_MS ?? 1000)), timeout: Duration.minutes(30) });
+  const result = await deploy
+    .pollStatus({ frequency: Duration.milliseconds(Number(process.env.SF_INTEGRATION_ACCESS_POLL_MS ?? 1000)), timeout: Duration.minutes(30) })
+    .catch((error: unknown) => {
+      // The deploy was submitted but its outcome is unknown (the run was cut off from the org while
+      // polling): nothing is assigned, and the next run finds the set deployed (or not) and completes.
+      const cause = toOrgError(error, `the status of deploy ${deploy.id ?? ''}`, conn);
+      const unknown = orgMessages.createError('error.DeployOutcomeUnknown', [deploy.id ?? '', cause.message], [deploy.id ?? '']);
+      unknown.actions = [...(unknown.actions ?? []), ...(cause.actions ?? [])];
+      throw unknown;
+    });
   if (!result.response.success) {
     const failures = result
       .getFileResponses()
@@ -202,7 +228,7 @@ export const assign = async (
         headers: { 'content-type': 'application/json' },
       })
     ).catch((error: unknown) => {
-      throw toOrgError(error, 'assignments');
+      throw toOrgError(error, 'permission set assignments', conn);
     });
     slice.forEach((r, n) => {
       const res = results[n];

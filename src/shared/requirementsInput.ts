@@ -16,7 +16,11 @@ export const loadRequirements = async (flags: RequirementsFlags): Promise<Requir
   return applyFeatures(manifest, features.includes('all') ? 'all' : features);
 };
 
-/** One username, email or Id per line; blank lines and `#` comments ignored; duplicates removed. */
+/**
+ * One username, email or Id per line; blank lines and `#` comments (a line starting with `#`, or `#`
+ * after whitespace — `#` inside an address is kept) ignored; duplicates removed case-insensitively;
+ * CRLF line ends and a UTF-8 byte order mark tolerated.
+ */
 export const readUserList = async (file: string): Promise<string[]> => {
   let text: string;
   try {
@@ -26,8 +30,8 @@ export const readUserList = async (file: string): Promise<string[]> => {
   }
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/#.*$/, '').trim();
+  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line || seen.has(line.toLowerCase())) continue;
     seen.add(line.toLowerCase());
     out.push(line);

@@ -3,7 +3,7 @@
  * `nextRecordsUrl` paging followed to the end (never a silent row cap) and transient faults retried.
  * All HTTP of the snapshot goes through here, so the request count is easy to reason about.
  */
-import { Connection, Messages, SfError } from '@salesforce/core';
+import { Connection, Logger, Messages, SfError } from '@salesforce/core';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'snapshot');
@@ -26,91 +26,222 @@ type CompositeResponse = { compositeResponse: Array<{ httpStatusCode: number; bo
 const MAX_SUBREQUESTS = 25;
 const MAX_QUERIES_PER_COMPOSITE = 5;
 const TRANSIENT = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG']);
+const NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const HTTP_UNAVAILABLE = new Set(['ERROR_HTTP_502', 'ERROR_HTTP_503', 'ERROR_HTTP_504']);
+/** Default bound of one HTTP request (SF_INTEGRATION_ACCESS_TIMEOUT_MS overrides it): Salesforce itself gives up on a synchronous query after 120 s. */
+const DEFAULT_TIMEOUT_MS = 120_000;
+/** A request that timed out is tried once more, not four times: an org that did not answer in minutes rarely answers the third time. */
+const TIMEOUT_ATTEMPTS = 2;
+
+const logger = Logger.childFromRoot('sf-integration-access:batch');
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The bound of one HTTP request to the org, in ms: SF_INTEGRATION_ACCESS_TIMEOUT_MS, else 120 s. */
+export const requestTimeoutMs = (): number => {
+  const fromEnv = Number(process.env.SF_INTEGRATION_ACCESS_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_TIMEOUT_MS;
+};
+
+/**
+ * Options of every REST request of this plugin: bounded in time, and not retried inside jsforce (which
+ * would retry a GET 5 times with up to 8 s pauses); withRetry is the one place that retries.
+ */
+const requestOptions = (): { timeout: number; retry: { maxRetries: number } } => ({ timeout: requestTimeoutMs(), retry: { maxRetries: 0 } });
+
+type Transport = Connection['_transport'];
+type RefreshDelegate = NonNullable<Connection['_refreshDelegate']>;
+const bounded = new WeakSet<Transport>();
+const refreshBounded = new WeakSet<RefreshDelegate>();
+/**
+ * Session refreshes allowed per connection in one command. jsforce refreshes and resends after every
+ * INVALID_SESSION_ID, with no limit: an org that rejects the refreshed session too (a session locked to
+ * another IP, a revoked app) would loop for ever. A command lasts minutes; sessions last hours.
+ */
+const MAX_REFRESHES = 3;
+
+/**
+ * Bound every request the connection makes — REST, SOAP (readMetadata) and the deploy's status polls,
+ * which source-deploy-retrieve sends through the same connection — by requestTimeoutMs(). jsforce's own
+ * default is 30 minutes and is only settable through HTTP_TIMEOUT before it loads, so the connection's
+ * transport gets the timeout added to each request's options. Also bounds the number of session
+ * refreshes (MAX_REFRESHES). Idempotent.
+ */
+export const boundRequests = (conn: Connection): Connection => {
+  // eslint-disable-next-line no-underscore-dangle -- jsforce offers no other way to give a connection a request timeout
+  const transport = (conn as Partial<Pick<Connection, '_transport'>>)._transport;
+  if (!transport || typeof transport.httpRequest !== 'function' || bounded.has(transport)) return conn;
+  const original = transport.httpRequest.bind(transport);
+  const timeout = requestTimeoutMs();
+  transport.httpRequest = (request, options): ReturnType<Transport['httpRequest']> => original(request, { ...options, timeout: options?.timeout ?? timeout });
+  bounded.add(transport);
+  // eslint-disable-next-line no-underscore-dangle -- the refresh loop is bounded where jsforce runs it
+  const delegate = (conn as Partial<Pick<Connection, '_refreshDelegate'>>)._refreshDelegate;
+  if (delegate && typeof delegate.refresh === 'function' && !refreshBounded.has(delegate)) {
+    const refresh = delegate.refresh.bind(delegate);
+    let refreshes = 0;
+    delegate.refresh = async (since: number): Promise<void> => {
+      if (++refreshes > MAX_REFRESHES) {
+        throw Object.assign(new Error(`INVALID_SESSION_ID: the org rejected the session again after ${MAX_REFRESHES} refreshes`), { errorCode: 'INVALID_SESSION_ID' });
+      }
+      logger.debug(`session refresh ${refreshes} of at most ${MAX_REFRESHES}`);
+      return refresh(since);
+    };
+    refreshBounded.add(delegate);
+  }
+  return conn;
+};
 
 const errorCodeOf = (error: unknown): string | undefined => {
   if (error && typeof error === 'object') {
     const e = error as { errorCode?: unknown; name?: unknown; code?: unknown };
-    for (const candidate of [e.errorCode, e.name, e.code]) if (typeof candidate === 'string') return candidate;
+    for (const candidate of [e.errorCode, e.name, e.code]) if (typeof candidate === 'string' && candidate !== 'Error') return candidate;
   }
   return undefined;
 };
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error));
 
-const isTransient = (error: unknown): boolean => {
+const isTimeout = (error: unknown): boolean => {
+  const e = error as { name?: unknown; type?: unknown } | undefined;
+  return e?.name === 'AbortError' || e?.type === 'aborted' || /Request Timeout|aborted due to timeout|network timeout/i.test(messageOf(error));
+};
+const isNetwork = (error: unknown): boolean => {
+  const e = (error ?? {}) as { code?: unknown; errno?: unknown; errorCode?: unknown };
+  const codes = [e.code, e.errno, e.errorCode, errorCodeOf(error)].filter((c): c is string => typeof c === 'string');
+  return codes.some((c) => NETWORK.has(c)) || /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|other side closed/i.test(messageOf(error));
+};
+const isUnavailable = (error: unknown): boolean => {
   const code = errorCodeOf(error) ?? '';
-  if (TRANSIENT.has(code)) return true;
-  if (['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'ERROR_HTTP_503', 'ERROR_HTTP_502', 'ERROR_HTTP_504'].includes(code)) return true;
-  const message = error instanceof Error ? error.message : String(error);
-  return /socket hang up|ECONNRESET|timed? ?out|503|Service Unavailable/i.test(message);
+  return code === 'SERVER_UNAVAILABLE' || HTTP_UNAVAILABLE.has(code) || /\b50[234]\b.*(Unavailable|Gateway)|Service Unavailable/i.test(messageOf(error));
+};
+/** The daily limit is not transient; the concurrent long-request limit is (it clears when a request finishes). */
+const isConcurrencyLimit = (error: unknown): boolean =>
+  errorCodeOf(error) === 'REQUEST_LIMIT_EXCEEDED' && /Concurrent/i.test(messageOf(error));
+
+const isTransient = (error: unknown): boolean =>
+  TRANSIENT.has(errorCodeOf(error) ?? '') || isTimeout(error) || isNetwork(error) || isUnavailable(error) || isConcurrencyLimit(error);
+
+/** How many attempts withRetry made before giving up on an error (for the message). */
+const attemptsMade = new WeakMap<object, number>();
+
+/** What the permission-less running user lacks, by what it tried to read or write. */
+const neededFor = (what: string): string => {
+  const needs: string[] = [];
+  if (/\b(User|UserLogin|PermissionSetAssignment|PermissionSetLicenseAssign|OauthToken)\b|users?\b/.test(what)) {
+    needs.push('"View All Users" (ViewAllUsers) or "Manage Users" (ManageUsers) to read other users and their assignments');
+  }
+  if (/assign/i.test(what) && !/PermissionSetAssignment\b/.test(what)) {
+    needs.push('"Assign Permission Sets" (AssignPermissionSets) or "Manage Users" (ManageUsers) to assign permission sets and licences');
+  }
+  if (/deploy/i.test(what)) {
+    needs.push('"Modify Metadata Through Metadata API Functions" (ModifyMetadata) or "Customize Application" (CustomizeApplication) to deploy a permission set');
+  }
+  if (needs.length === 0 || /PermissionSet\b|Permissions|Profile|EntityDefinition|EntityParticle|ConnectedApplication|ExternalClient|ExtlClnt|MutingPermissionSet|SetupEntityAccess|PermissionDependency|metadata|describe/i.test(what)) {
+    needs.unshift('"View Setup and Configuration" (ViewSetup) to read permission sets, profiles and field permissions');
+  }
+  return [...new Set(needs)].join('; ');
 };
 
-/** Turn an org error into a named SfError with the fix; never leaks the request's headers. */
-export const toOrgError = (error: unknown, what: string): SfError => {
-  if (error instanceof SfError && error.name.startsWith('Org')) return error;
+/**
+ * Turn an org error into a named SfError with the fix; never leaks the request's headers. `conn`, when
+ * given, names the running user (the one whose permissions matter).
+ */
+export const toOrgError = (error: unknown, what: string, conn?: Connection): SfError => {
+  if (error instanceof SfError && error.name.startsWith('Org')) return error as SfError;
   const code = errorCodeOf(error) ?? 'UNKNOWN';
-  const detail = error instanceof Error ? error.message : String(error);
-  if (/INSUFFICIENT_ACCESS/.test(code) || /INSUFFICIENT_ACCESS/.test(detail)) {
-    return messages.createError('error.OrgInsufficientAccess', [what, detail]);
+  const detail = messageOf(error);
+  const runningUser = conn?.getUsername() ?? 'the --target-org user';
+  const attempts = error && typeof error === 'object' ? attemptsMade.get(error) ?? 1 : 1;
+  if (code.includes('INSUFFICIENT_ACCESS') || detail.includes('INSUFFICIENT_ACCESS')) {
+    return messages.createError('error.OrgInsufficientAccess', [runningUser, what, `${code}: ${detail}`, neededFor(what)]);
   }
-  if (code === 'INVALID_SESSION_ID' || /INVALID_SESSION_ID|Session expired/i.test(detail)) {
-    return messages.createError('error.OrgSessionExpired', [detail]);
+  if (code === 'INVALID_SESSION_ID' || /INVALID_SESSION_ID|Session expired|invalid_grant|expired access\/refresh token/i.test(detail)) {
+    return messages.createError('error.OrgSessionExpired', [runningUser, detail], [runningUser]);
   }
-  if (code === 'REQUEST_LIMIT_EXCEEDED' || /REQUEST_LIMIT_EXCEEDED/.test(detail)) {
+  if (code === 'REQUEST_LIMIT_EXCEEDED' || detail.includes('REQUEST_LIMIT_EXCEEDED')) {
     return messages.createError('error.OrgRequestLimit', [detail]);
   }
-  if (code === 'API_DISABLED_FOR_ORG' || /API_DISABLED_FOR_ORG/.test(detail)) {
+  if (code === 'API_DISABLED_FOR_ORG' || detail.includes('API_DISABLED_FOR_ORG')) {
     return messages.createError('error.OrgApiDisabled', [detail]);
+  }
+  if (isTimeout(error)) {
+    return messages.createError('error.OrgTimeout', [what, String(Number((requestTimeoutMs() / 1000).toFixed(1))), String(attempts)]);
+  }
+  if (isUnavailable(error)) {
+    return messages.createError('error.OrgUnavailable', [what, String(attempts), `${code}: ${detail}`]);
+  }
+  if (isNetwork(error)) {
+    return messages.createError('error.OrgUnreachable', [conn?.instanceUrl ?? 'the org', what, String(attempts), `${code}: ${detail}`]);
   }
   return messages.createError('error.OrgReadFailed', [what, `${code}: ${detail}`]);
 };
 
-/** Run `fn`, retrying transient faults with exponential backoff (bounded attempts). */
-export const withRetry = async <T>(fn: () => Promise<T>, attempts = 4, baseMs = 200): Promise<T> => {
+/**
+ * Run `fn`, retrying transient faults (503, connection resets, timeouts, row locks, the concurrent
+ * request limit) with exponential backoff and jitter, at most `attempts` times in all (a timeout at most
+ * twice). Anything else — missing access, an expired session, the daily API limit — fails at once.
+ */
+export const withRetry = async <T>(fn: () => Promise<T>, attempts = 4, baseMs = 500): Promise<T> => {
   let lastError: unknown;
-  for (let attempt = 0; attempt < attempts; attempt++) {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       // eslint-disable-next-line no-await-in-loop
       return await fn();
     } catch (error) {
       lastError = error;
-      if (!isTransient(error) || attempt === attempts - 1) throw error;
+      const limit = isTimeout(error) ? Math.min(attempts, TIMEOUT_ATTEMPTS) : attempts;
+      if (error && typeof error === 'object') attemptsMade.set(error, attempt);
+      if (!isTransient(error) || attempt >= limit) throw error;
+      const wait = Math.round(baseMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
+      logger.debug(`transient ${errorCodeOf(error) ?? 'error'} (attempt ${attempt} of ${limit}); retrying in ${wait} ms`);
       // eslint-disable-next-line no-await-in-loop
-      await sleep(baseMs * 2 ** attempt);
+      await sleep(wait);
     }
   }
   throw lastError;
 };
+
+/** What a query reads, for messages: its object (`PermissionSet`), or `PermissionSet describe`. */
+const subject = (q: BatchQuery): string => (q.describe ? `${q.describe} describe` : /\bFROM\s+(\w+)/i.exec(q.soql ?? '')?.[1] ?? q.key);
+const subjects = (qs: BatchQuery[]): string => [...new Set(qs.map(subject))].join(', ');
 
 const describeError = (result: unknown): SalesforceError => {
   const first = Array.isArray(result) ? (result[0] as SalesforceError | undefined) : (result as SalesforceError | undefined);
   return { errorCode: first?.errorCode ?? 'UNKNOWN', message: first?.message ?? JSON.stringify(result) };
 };
 
-/** Follow nextRecordsUrl until done; each page is one request. */
-const drain = async (conn: Connection, first: QueryResult, key: string): Promise<SoqlRecord[]> => {
+/** Follow nextRecordsUrl until done; each page is one request. A page that cannot be read fails the whole read. */
+const drain = async (conn: Connection, first: QueryResult, q: BatchQuery): Promise<SoqlRecord[]> => {
   const records = [...first.records];
   let page = first;
   while (!page.done && page.nextRecordsUrl) {
     const url = page.nextRecordsUrl;
-    // eslint-disable-next-line no-await-in-loop
-    page = await withRetry(() => conn.request<QueryResult>({ method: 'GET', url }));
+    try {
+      // eslint-disable-next-line no-await-in-loop
+      page = await withRetry(() => conn.request<QueryResult>({ method: 'GET', url }, requestOptions()));
+    } catch (error) {
+      throw toOrgError(error, `${subject(q)} (rows ${records.length + 1}… of ${first.totalSize})`, conn);
+    }
     records.push(...page.records);
   }
   if (records.length < first.totalSize) {
-    throw messages.createError('error.OrgReadFailed', [key, `read ${records.length} of ${first.totalSize} rows`]);
+    throw messages.createError('error.OrgReadFailed', [subject(q), `read ${records.length} of ${first.totalSize} rows`]);
   }
   return records;
 };
+
+const OPTIONAL_FAILURES = new Set(['INVALID_TYPE', 'INVALID_FIELD', 'NOT_FOUND', 'INSUFFICIENT_ACCESS_OR_READONLY']);
 
 /**
  * Run the queries in as few round trips as possible: Composite requests (`/composite`, which counts as ONE
  * call against the org's daily API limit, unlike Composite Batch) of up to 5 queries each (Salesforce's
  * limit) plus any describes, sent in parallel. Tooling queries cannot travel in a Composite request and go
  * as their own GET, also in parallel. Returns the records per key; keys may repeat (chunks of one logical
- * query) and are merged.
+ * query) and are merged. Any query that fails (after retries) fails the whole read with a named error:
+ * a partial read is never returned.
  */
 export const runQueries = async (conn: Connection, queries: BatchQuery[]): Promise<Map<string, SoqlRecord[]>> => {
+  boundRequests(conn);
   const version = conn.getApiVersion();
   const out = new Map<string, SoqlRecord[]>();
   for (const q of queries) out.set(q.key, []);
@@ -129,14 +260,27 @@ export const runQueries = async (conn: Connection, queries: BatchQuery[]): Promi
   }
   if (current.length > 0) groups.push(current);
 
-  const settle = async (q: BatchQuery, status: number, body: unknown): Promise<void> => {
-    if (status >= 400) {
-      const e = describeError(body);
-      if (q.optional && ['INVALID_TYPE', 'INVALID_FIELD', 'NOT_FOUND', 'INSUFFICIENT_ACCESS_OR_READONLY'].includes(e.errorCode ?? '')) return;
-      throw toOrgError(Object.assign(new Error(e.message), { errorCode: e.errorCode }), q.key);
+  /** The failures that are errors (an optional query's expected failure yields no rows instead). */
+  const failures = (answers: Array<{ q: BatchQuery; status: number; body: unknown }>): Array<{ q: BatchQuery; error: SalesforceError }> =>
+    answers
+      .filter((a) => a.status >= 400)
+      .map((a) => ({ q: a.q, error: describeError(a.body) }))
+      .filter((f) => !(f.q.optional && OPTIONAL_FAILURES.has(f.error.errorCode ?? '')));
+
+  const settle = async (answers: Array<{ q: BatchQuery; status: number; body: unknown }>): Promise<void> => {
+    const failed = failures(answers);
+    if (failed.length > 0) {
+      const first = failed[0].error;
+      throw toOrgError(Object.assign(new Error(first.message), { errorCode: first.errorCode }), subjects(failed.map((f) => f.q)), conn);
     }
-    const records = q.describe ? [body as SoqlRecord] : await drain(conn, body as QueryResult, q.key);
-    out.get(q.key)!.push(...records);
+    await Promise.all(
+      answers
+        .filter((a) => a.status < 400)
+        .map(async ({ q, body }) => {
+          const records = q.describe ? [body as SoqlRecord] : await drain(conn, body as QueryResult, q);
+          out.get(q.key)!.push(...records);
+        })
+    );
   };
 
   const composite = async (group: BatchQuery[]): Promise<void> => {
@@ -151,12 +295,15 @@ export const runQueries = async (conn: Connection, queries: BatchQuery[]): Promi
       })),
     };
     const response = await withRetry(async () => {
-      const r = await conn.request<CompositeResponse>({
-        method: 'POST',
-        url: `/services/data/v${version}/composite`,
-        body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json' },
-      });
+      const r = await conn.request<CompositeResponse>(
+        {
+          method: 'POST',
+          url: `/services/data/v${version}/composite`,
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        },
+        requestOptions()
+      );
       // a transient failure of one subrequest: retry the whole composite (reads are idempotent)
       const transient = r.compositeResponse.find((res) => res.httpStatusCode >= 400 && isTransient(describeError(res.body)));
       if (transient) {
@@ -165,20 +312,23 @@ export const runQueries = async (conn: Connection, queries: BatchQuery[]): Promi
       }
       return r;
     }).catch((error: unknown) => {
-      throw toOrgError(error, group.map((q) => q.key).join(', '));
+      throw toOrgError(error, subjects(group), conn);
     });
-    await Promise.all(group.map((q, i) => settle(q, response.compositeResponse[i]?.httpStatusCode ?? 500, response.compositeResponse[i]?.body)));
+    await settle(group.map((q, i) => ({ q, status: response.compositeResponse[i]?.httpStatusCode ?? 500, body: response.compositeResponse[i]?.body })));
   };
 
   const tooling = async (q: BatchQuery): Promise<void> => {
+    let result: QueryResult;
     try {
-      const result = await withRetry(() => conn.request<QueryResult>({ method: 'GET', url: `/services/data/v${version}/tooling/query?q=${encodeURIComponent(q.soql ?? '')}` }));
-      await settle(q, 200, result);
+      result = await withRetry(() =>
+        conn.request<QueryResult>({ method: 'GET', url: `/services/data/v${version}/tooling/query?q=${encodeURIComponent(q.soql ?? '')}` }, requestOptions())
+      );
     } catch (error) {
-      if (error instanceof SfError && error.name.startsWith('Org')) throw error;
       const code = errorCodeOf(error);
-      await settle(q, 400, [{ errorCode: code, message: error instanceof Error ? error.message : String(error) }]);
+      if (!(q.optional && OPTIONAL_FAILURES.has(code ?? ''))) throw toOrgError(error, subject(q), conn);
+      return;
     }
+    await settle([{ q, status: 200, body: result }]);
   };
 
   await Promise.all([...groups.map(composite), ...queries.filter((q) => q.tooling).map(tooling)]);
