@@ -9,8 +9,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Connection, Messages, SfProject } from '@salesforce/core';
 import type { PermissionSetPlan } from './types.js';
-import { runQueries, withRetry, toOrgError } from '../snapshot/batch.js';
-import { inList, soqlString, unique } from '../snapshot/soql.js';
+import { withRetry, toOrgError } from '../snapshot/batch.js';
+import { soqlString, unique } from '../snapshot/soql.js';
 import type { OrgSnapshot } from '../snapshot/types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -184,57 +184,76 @@ export const assign = async (
   snapshot: OrgSnapshot,
   options: { appId?: string }
 ): Promise<AssignmentOutcome[]> => {
-  const ids = await runQueries(conn, [
-    { key: 'set', soql: `SELECT Id FROM PermissionSet WHERE Name = ${soqlString(plan.name)}` },
-    ...(plan.licenseAssignments.length > 0
-      ? [{ key: 'psl', soql: `SELECT Id, DeveloperName FROM PermissionSetLicense WHERE DeveloperName IN ${inList(plan.licenseAssignments)}` }]
-      : []),
-  ]);
-  const setId = ids.get('set')?.[0]?.Id as string | undefined;
-  if (!setId) throw messages.createError('error.SetNotFoundAfterDeploy', [plan.name]);
+  // Who already holds the set is known from the snapshot (the set is among their sources by name), so the
+  // set's Id is needed only inside the insert: one Composite request looks it up and inserts, referencing it.
+  const holds = (user: OrgSnapshot['users'][number]): boolean =>
+    user.permissionSetIds.some((id) => snapshot.permissionSets[id]?.kind === 'PermissionSet' && snapshot.permissionSets[id]?.name === plan.name);
+  const ourSet = Object.values(snapshot.permissionSets).find((s) => s.kind === 'PermissionSet' && s.name === plan.name);
+  const psls = plan.licenseAssignments.filter((psl) => psl in snapshot.permissionSetLicenses).slice(0, 3);
   const records: Array<{ record: Record<string, unknown>; username: string; item: string }> = [];
   for (const user of snapshot.users) {
-    for (const psl of plan.licenseAssignments) {
-      if (user.permissionSetLicenses.includes(psl) || user.userLicense !== 'Salesforce Integration') continue;
-      const pslId = ids.get('psl')?.find((r) => r.DeveloperName === psl)?.Id as string | undefined;
-      if (!pslId) continue;
-      records.push({ record: { attributes: { type: 'PermissionSetLicenseAssign' }, AssigneeId: user.id, PermissionSetLicenseId: pslId }, username: user.username, item: `licence ${psl}` });
-    }
-    if (!user.permissionSetIds.includes(setId)) {
-      records.push({ record: { attributes: { type: 'PermissionSetAssignment' }, AssigneeId: user.id, PermissionSetId: setId }, username: user.username, item: `permission set ${plan.name}` });
+    psls.forEach((psl, n) => {
+      if (user.permissionSetLicenses.includes(psl) || user.userLicense !== 'Salesforce Integration') return;
+      records.push({
+        record: { attributes: { type: 'PermissionSetLicenseAssign' }, AssigneeId: user.id, PermissionSetLicenseId: `@{psl${n}.records[0].Id}` },
+        username: user.username,
+        item: `licence ${psl}`,
+      });
+    });
+    if (!holds(user)) {
+      records.push({
+        record: { attributes: { type: 'PermissionSetAssignment' }, AssigneeId: user.id, PermissionSetId: '@{set.records[0].Id}' },
+        username: user.username,
+        item: `permission set ${plan.name}`,
+      });
     }
   }
-  if (options.appId && !(Object.values(snapshot.permissionSets).find((s) => s.id === setId)?.appAccess ?? []).includes(options.appId)) {
+  if (options.appId && !(ourSet?.appAccess ?? []).includes(options.appId)) {
     records.push({
-      record: { attributes: { type: 'SetupEntityAccess' }, ParentId: setId, SetupEntityId: options.appId },
+      record: { attributes: { type: 'SetupEntityAccess' }, ParentId: '@{set.records[0].Id}', SetupEntityId: options.appId },
       username: '(permission set)',
       item: `app access ${plan.appAccess?.appName ?? options.appId}`,
     });
   }
   const outcomes: AssignmentOutcome[] = snapshot.users
-    .filter((u) => u.permissionSetIds.includes(setId))
+    .filter(holds)
     .map((u) => ({ username: u.username, item: `permission set ${plan.name}`, status: 'alreadyAssigned' as const }));
   if (records.length === 0) return outcomes;
   const version = conn.getApiVersion();
-  // up to 200 records per collection request
+  const query = (soql: string): string => `/services/data/v${version}/query?q=${encodeURIComponent(soql)}`;
+  // up to 200 records per collection; each Composite request carries the look-ups it references
   for (let i = 0; i < records.length; i += 200) {
     const slice = records.slice(i, i + 200);
+    const compositeRequest = [
+      { method: 'GET', referenceId: 'set', url: query(`SELECT Id FROM PermissionSet WHERE Name = ${soqlString(plan.name)}`) },
+      ...psls.map((psl, n) => ({ method: 'GET', referenceId: `psl${n}`, url: query(`SELECT Id FROM PermissionSetLicense WHERE DeveloperName = ${soqlString(psl)}`) })),
+      { method: 'POST', referenceId: 'assign', url: `/services/data/v${version}/composite/sobjects`, body: { allOrNone: false, records: slice.map((r) => r.record) } },
+    ];
     // eslint-disable-next-line no-await-in-loop
-    const results = await withRetry(() =>
-      conn.request<CompositeSobjectsResult>({
+    const response = await withRetry(() =>
+      conn.request<{ compositeResponse: Array<{ referenceId: string; httpStatusCode: number; body: unknown }> }>({
         method: 'POST',
-        url: `/services/data/v${version}/composite/sobjects`,
-        body: JSON.stringify({ allOrNone: false, records: slice.map((r) => r.record) }),
+        url: `/services/data/v${version}/composite`,
+        body: JSON.stringify({ allOrNone: false, compositeRequest }),
         headers: { 'content-type': 'application/json' },
       })
     ).catch((error: unknown) => {
       throw toOrgError(error, 'permission set assignments', conn);
     });
+    const setLookup = response.compositeResponse.find((r) => r.referenceId === 'set');
+    if (!setLookup || (setLookup.body as { totalSize?: number } | null)?.totalSize === 0) {
+      throw messages.createError('error.SetNotFoundAfterDeploy', [plan.name]);
+    }
+    const insert = response.compositeResponse.find((r) => r.referenceId === 'assign');
+    const results = Array.isArray(insert?.body) ? (insert.body as CompositeSobjectsResult) : [];
     slice.forEach((r, n) => {
       const res = results[n];
       if (res?.success) outcomes.push({ username: r.username, item: r.item, status: 'assigned' });
-      else if (res?.errors.some((e) => e.statusCode === 'DUPLICATE_VALUE')) outcomes.push({ username: r.username, item: r.item, status: 'alreadyAssigned' });
-      else outcomes.push({ username: r.username, item: r.item, status: 'failed', message: res?.errors.map((e) => `${e.statusCode ?? ''}: ${e.message ?? ''}`).join('; ') ?? 'no result' });
+      else if (res?.errors?.some((e) => e.statusCode === 'DUPLICATE_VALUE')) outcomes.push({ username: r.username, item: r.item, status: 'alreadyAssigned' });
+      else {
+        const why = res?.errors?.map((e) => `${e.statusCode ?? ''}: ${e.message ?? ''}`).join('; ') ?? JSON.stringify(insert?.body ?? 'no result');
+        outcomes.push({ username: r.username, item: r.item, status: 'failed', message: why });
+      }
     });
   }
   return outcomes;

@@ -423,7 +423,10 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   }
   const [r2, appMeta] = await Promise.all([
     second.length > 0 ? runQueries(conn, second) : Promise.resolve(new Map<string, SoqlRecord[]>()),
-    appRow && appName ? readMetadata(conn, 'ConnectedApp', [appName]).catch(() => []) : Promise.resolve([]),
+    appRow && appName ? readMetadata(conn, 'ConnectedApp', [appName]).catch((error: unknown) => {
+          // a policy verdict from data that failed to load would be wrong: no verdict instead
+          throw toOrgError(error, `connected app ${appName} (readMetadata)`, conn);
+        }) : Promise.resolve([]),
   ]);
 
   // ---- assemble -------------------------------------------------------------------------------

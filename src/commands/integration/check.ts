@@ -33,11 +33,11 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
     preset: Flags.string({ char: 'p', summary: messages.getMessage('flags.preset.summary'), exactlyOne: ['preset', 'manifest'] }),
-    manifest: Flags.file({ char: 'm', summary: messages.getMessage('flags.manifest.summary'), exists: true, exactlyOne: ['preset', 'manifest'] }),
+    manifest: Flags.file({ char: 'm', summary: messages.getMessage('flags.manifest.summary'), exactlyOne: ['preset', 'manifest'] }),
     feature: Flags.string({ char: 'f', summary: messages.getMessage('flags.feature.summary'), multiple: true }),
     user: Flags.string({ char: 'u', summary: messages.getMessage('flags.user.summary'), multiple: true }),
-    'users-file': Flags.file({ summary: messages.getMessage('flags.users-file.summary'), exists: true }),
-    'match-emails': Flags.file({ summary: messages.getMessage('flags.match-emails.summary'), exists: true }),
+    'users-file': Flags.file({ summary: messages.getMessage('flags.users-file.summary') }),
+    'match-emails': Flags.file({ summary: messages.getMessage('flags.match-emails.summary') }),
     app: Flags.string({ char: 'a', summary: messages.getMessage('flags.app.summary') }),
     'result-format': Flags.option({
       char: 'r',
@@ -68,7 +68,13 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     const app = flags.app ?? requirements.oauth?.app;
 
     this.spinner.start(messages.getMessage('progress.reading', [String(users.length), org.getUsername() ?? org.getOrgId()]));
-    const snapshot = await readSnapshot(conn, requirements, { users, emails, app }).finally(() => this.spinner.stop());
+    const snapshot = await readSnapshot(conn, requirements, { users, emails, app }).then(
+      (value) => (this.spinner.stop(), value),
+      (error: unknown) => {
+        this.spinner.stop('failed');
+        throw error;
+      }
+    );
     if (snapshot.users.length === 0) {
       throw messages.createError('error.NoUsersResolved', [users.join(', ')]);
     }

@@ -47,7 +47,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
     preset: Flags.string({ char: 'p', summary: messages.getMessage('flags.preset.summary'), exactlyOne: ['preset', 'manifest'] }),
-    manifest: Flags.file({ char: 'm', summary: messages.getMessage('flags.manifest.summary'), exists: true, exactlyOne: ['preset', 'manifest'] }),
+    manifest: Flags.file({ char: 'm', summary: messages.getMessage('flags.manifest.summary'), exactlyOne: ['preset', 'manifest'] }),
     feature: Flags.string({ char: 'f', summary: messages.getMessage('flags.feature.summary'), multiple: true }),
     user: Flags.string({ char: 'u', summary: messages.getMessage('flags.user.summary'), multiple: true }),
     app: Flags.string({ char: 'a', summary: messages.getMessage('flags.app.summary') }),
@@ -75,7 +75,13 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     const orgLabel = org.getUsername() ?? org.getOrgId();
 
     this.spinner.start(messages.getMessage('progress.reading', [orgLabel]));
-    const snapshot = await readSnapshot(conn, requirements, { users, app, includeDependencies: true }).finally(() => this.spinner.stop());
+    const snapshot = await readSnapshot(conn, requirements, { users, app, includeDependencies: true }).then(
+      (value) => (this.spinner.stop(), value),
+      (error: unknown) => {
+        this.spinner.stop('failed');
+        throw error;
+      }
+    );
     if (snapshot.users.length === 0) throw messages.createError('error.NoUsersResolved', [users.join(', ')]);
 
     const name = flags['permission-set-name'] ?? defaultPermissionSetName(requirements);
@@ -115,7 +121,13 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     }
 
     this.spinner.start(messages.getMessage('progress.rechecking'));
-    const afterSnapshot = await readSnapshot(conn, requirements, { users, app }).finally(() => this.spinner.stop());
+    const afterSnapshot = await readSnapshot(conn, requirements, { users, app }).then(
+      (value) => (this.spinner.stop(), value),
+      (error: unknown) => {
+        this.spinner.stop('failed');
+        throw error;
+      }
+    );
     const after = buildReport(requirements, afterSnapshot, evaluate(requirements, afterSnapshot), app);
     this.log(`\n${renderHuman(after)}`);
     const changedOrg = deployStatus === 'deployed' || assignments.some((a) => a.status === 'assigned');

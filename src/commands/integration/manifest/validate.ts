@@ -18,7 +18,7 @@ export default class IntegrationManifestValidate extends SfCommand<ManifestValid
   public static readonly examples = messages.getMessages('examples');
 
   public static readonly flags = {
-    manifest: Flags.file({ char: 'm', summary: messages.getMessage('flags.manifest.summary'), exists: true, required: true }),
+    manifest: Flags.file({ char: 'm', summary: messages.getMessage('flags.manifest.summary'), required: true }),
     feature: Flags.string({ char: 'f', summary: messages.getMessage('flags.feature.summary'), multiple: true }),
   };
 
