@@ -8,10 +8,10 @@ import { mkdir, readdir, readFile, rename, writeFile, rm } from 'node:fs/promise
 import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Connection, Messages, SfProject } from '@salesforce/core';
-import type { PermissionSetPlan } from './types.js';
 import { withRetry, toOrgError } from '../snapshot/batch.js';
 import { soqlString, unique } from '../snapshot/soql.js';
 import type { OrgSnapshot } from '../snapshot/types.js';
+import type { PermissionSetPlan } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'grant');
@@ -155,9 +155,9 @@ export const deployPermissionSet = async (conn: Connection, filePath: string, on
   if (!result.response.success) {
     const failures = result
       .getFileResponses()
-      .filter((f) => f.state === 'Failed')
+      .filter((f) => String(f.state) === 'Failed')
       .map((f) => `${f.fullName} (${f.type}): ${'error' in f ? String(f.error) : 'failed'}`);
-    const details = arr(result.response.details?.componentFailures).map((f) => `${f.fullName}: ${f.problem}`);
+    const details = arr(result.response.details?.componentFailures).map((f) => `${f.fullName}: ${f.problem ?? 'failed'}`);
     const lines = unique([...failures, ...details]);
     throw messages.createError('error.DeployFailed', [result.response.id, lines.join('\n  ') || String(result.response.errorMessage ?? result.response.status)]);
   }

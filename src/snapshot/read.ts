@@ -180,7 +180,7 @@ const readMetadata = async (conn: Connection, type: string, names: string[]): Pr
     const slice = names.slice(i, i + 10);
     // eslint-disable-next-line no-await-in-loop
     const result = await withRetry(() => conn.metadata.read(type as 'PermissionSet', slice));
-    out.push(...(asArray(result as unknown as MetadataRecord | MetadataRecord[]).filter((r) => r?.fullName) as MetadataRecord[]));
+    out.push(...asArray(result as unknown as MetadataRecord | MetadataRecord[]).filter((r) => r?.fullName));
   }
   return out;
 };
@@ -268,14 +268,10 @@ export const resolveUsers = (
   return { matched, unresolved };
 };
 
-export const readSnapshot = async (conn: Connection, requirements: Requirements, options: ReadOptions): Promise<OrgSnapshot> => {
-  const objects = unique(requirements.objects.map((o) => o.object)).sort();
-  const fieldNames = unique(requirements.objects.flatMap((o) => o.fields.map((f) => f.field))).sort();
-  const appName = options.app ?? requirements.oauth?.app;
+/** Round trip 1: everything that does not need the users' permission set Ids. */
+const firstRound = (requirements: Requirements, options: ReadOptions, appName: string | undefined, objects: string[], fieldNames: string[]): BatchQuery[] => {
   const filters = userFilters(unique(options.users));
   const semi = (filter: string): string => `(SELECT Id FROM User WHERE ${filter})`;
-
-  // ---- round trip 1 -------------------------------------------------------------------------
   const first: BatchQuery[] = [
     { key: 'org', soql: 'SELECT Id, Name, OrganizationType, IsSandbox, InstanceName FROM Organization' },
     // which of the Permissions… columns the evaluation needs exist in this org (not the whole
@@ -341,32 +337,11 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
       soql: "SELECT Permission, RequiredPermission FROM PermissionDependency WHERE PermissionType = 'User Permission' AND RequiredPermissionType = 'User Permission'",
     });
   }
-  const r1 = await runQueries(conn, first);
+  return first;
+};
 
-  // availablePermissions: the relevant permissions (required, forbidden, implying) that exist in this org
-  const availablePermissions = unique((r1.get('psColumns') ?? []).map((f) => str(f.QualifiedApiName)))
-    .filter((name) => name.startsWith('Permissions'))
-    .map((name) => name.slice('Permissions'.length))
-    .sort();
-  const available = new Set(availablePermissions);
-  const wanted = relevantPermissions(requirements);
-  const columns = wanted.filter((p) => available.has(p));
-  const noColumn = wanted.filter((p) => !available.has(p) && p === 'CanApproveUninstalledApps');
-
-  const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? [], options.emails ?? []);
-  const userIds = matched.map((m) => str(m.row.Id));
-  const assignments = (r1.get('assignments') ?? []).filter((a) => userIds.includes(str(a.AssigneeId)));
-  const assignedIds = unique(assignments.map((a) => str(a.PermissionSetId))).sort();
-  const groupIds = unique(assignments.map((a) => str(a.PermissionSetGroupId)).filter(Boolean)).sort();
-  const appRow = r1.get('app')?.[0];
-  // the named app as an installed Connected App, else as an External Client App
-  const ecaRow = appRow ? undefined : r1.get('eca')?.[0];
-  const appId = appRow ? str(appRow.Id) : ecaRow ? str(ecaRow.Id) : undefined;
-  const ecaScopeColumns = ((r1.get('ecaSettingsDescribe')?.[0] ?? {}) as { fields?: Array<{ name: string; type: string }> }).fields
-    ?.filter((f) => f.name.startsWith(ECA_SCOPE_PREFIX) && f.type === 'boolean')
-    .map((f) => f.name);
-
-  // ---- round trip 2 -------------------------------------------------------------------------
+/** Round trip 2: the assigned sets (and group members) with the relevant columns, their object, field and app access. */
+const secondRound = (requirements: Requirements, objects: string[], columns: string[], assignedIds: string[], groupIds: string[], appId: string | undefined, ecaRow: SoqlRecord | undefined, ecaScopeColumns: string[] | undefined): BatchQuery[] => {
   const psColumns = [
     'Id', 'Name', 'Label', 'Type', 'Description', 'IsOwnedByProfile', 'ProfileId', 'Profile.Name',
     'PermissionSetGroupId', 'PermissionSetGroup.DeveloperName', 'HasActivationRequired', 'License.DeveloperName',
@@ -421,15 +396,11 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
       soql: `SELECT ExternalClientApplicationId, ${ecaScopeColumns.join(', ')} FROM ExtlClntAppOauthSettings WHERE ExternalClientApplicationId = ${soqlString(str(ecaRow.Id))}`,
     });
   }
-  const [r2, appMeta] = await Promise.all([
-    second.length > 0 ? runQueries(conn, second) : Promise.resolve(new Map<string, SoqlRecord[]>()),
-    appRow && appName ? readMetadata(conn, 'ConnectedApp', [appName]).catch((error: unknown) => {
-          // a policy verdict from data that failed to load would be wrong: no verdict instead
-          throw toOrgError(error, `connected app ${appName} (readMetadata)`, conn);
-        }) : Promise.resolve([]),
-  ]);
+  return second;
+};
 
-  // ---- assemble -------------------------------------------------------------------------------
+/** PermissionSource per PermissionSet / MutingPermissionSet row, with group members, object, field and app access. */
+const assembleSources = (r2: Map<string, SoqlRecord[]>, columns: string[]): Record<string, PermissionSource> => {
   const components = r2.get('components') ?? [];
   const permissionSets: Record<string, PermissionSource> = {};
   const addSource = (r: SoqlRecord, muting: boolean): void => {
@@ -491,28 +462,32 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     if (source) source.appAccess.push(str(r.SetupEntityId));
   }
 
-  // ---- round trip 3 (only when the org has no column for a relevant permission) -------------------
-  if (noColumn.length > 0) {
-    const holders = Object.values(permissionSets).filter((s) => s.kind === 'PermissionSet' || s.kind === 'Profile');
-    const byType = async (type: 'PermissionSet' | 'Profile'): Promise<void> => {
-      const sets = holders.filter((s) => (type === 'Profile' ? s.kind === 'Profile' : s.kind === 'PermissionSet'));
-      const records = await readMetadata(conn, type, sets.map((s) => s.name));
-      for (const rec of records) {
-        const source = sets.find((s) => s.name === rec.fullName);
-        const enabled = asArray(rec.userPermissions as Array<{ name: string; enabled: unknown }>)
-          .filter((p) => bool(p.enabled) && noColumn.includes(p.name))
-          .map((p) => p.name);
-        if (source) source.systemPermissions = unique([...source.systemPermissions, ...enabled]);
-      }
-    };
-    try {
-      await Promise.all([byType('PermissionSet'), byType('Profile')]);
-    } catch (error) {
-      throw toOrgError(error, 'permission set metadata');
-    }
-  }
+  return permissionSets;
+};
 
-  // ---- objects --------------------------------------------------------------------------------
+/** Round trip 3, only when the org has no column for a relevant permission: readMetadata of the user's sets. */
+const readMissingColumns = async (conn: Connection, permissionSets: Record<string, PermissionSource>, noColumn: string[]): Promise<void> => {
+  const holders = Object.values(permissionSets).filter((s) => s.kind === 'PermissionSet' || s.kind === 'Profile');
+  const byType = async (type: 'PermissionSet' | 'Profile'): Promise<void> => {
+    const sets = holders.filter((s) => (type === 'Profile' ? s.kind === 'Profile' : s.kind === 'PermissionSet'));
+    const records = await readMetadata(conn, type, sets.map((s) => s.name));
+    for (const rec of records) {
+      const source = sets.find((s) => s.name === rec.fullName);
+      const enabled = asArray(rec.userPermissions as Array<{ name: string; enabled: unknown }>)
+        .filter((p) => bool(p.enabled) && noColumn.includes(p.name))
+        .map((p) => p.name);
+      if (source) source.systemPermissions = unique([...source.systemPermissions, ...enabled]);
+    }
+  };
+  try {
+    await Promise.all([byType('PermissionSet'), byType('Profile')]);
+  } catch (error) {
+    throw toOrgError(error, 'permission set metadata');
+  }
+};
+
+/** Object describes (existence, OWD, field facts) from EntityDefinition / EntityParticle rows; null = not in the org. */
+const assembleObjects = (objects: string[], r1: Map<string, SoqlRecord[]>): Record<string, ObjectDescribe | null> => {
   const objectMap: Record<string, ObjectDescribe | null> = {};
   const entities = r1.get('entities') ?? [];
   for (const object of objects) {
@@ -537,12 +512,21 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     objectMap[object] = { name: str(entity.QualifiedApiName), label: str(entity.Label), sharingModel: str(entity.InternalSharingModel) || undefined, fields };
   }
 
-  // ---- users ----------------------------------------------------------------------------------
+  return objectMap;
+};
+
+/** The users' records: licence, profile, frozen, assignments, PSLs, and their tokens for the app. */
+const assembleUsers = (
+  matched: Array<{ input: string; row: SoqlRecord }>,
+  r1: Map<string, SoqlRecord[]>,
+  assignments: SoqlRecord[],
+  appNameCandidates: Array<string | undefined>
+): UserAccess[] => {
   const logins = r1.get('logins') ?? [];
   const pslAssignments = r1.get('pslAssignments') ?? [];
   // the app's tokens: AppName is the app's label (or, for an app from elsewhere, the name it was authorized under)
   const appNames = new Set(
-    [appName, str(appMeta[0]?.label), ecaRow ? str(ecaRow.MasterLabel) : '', ecaRow ? str(ecaRow.DeveloperName) : '']
+    appNameCandidates
       .filter((n): n is string => typeof n === 'string' && n.length > 0)
       .map((n) => n.toLowerCase())
   );
@@ -569,14 +553,18 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     };
   });
 
-  const orgRow = r1.get('org')?.[0] ?? {};
-  const limit = (conn as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } }).limitInfo?.apiUsage;
-  const dependencies: Record<string, string[]> = {};
-  for (const d of r1.get('dependencies') ?? []) {
-    const p = str(d.Permission).replace(/^Permissions/, '');
-    const req = str(d.RequiredPermission).replace(/^Permissions/, '');
-    dependencies[p] = unique([...(dependencies[p] ?? []), req]);
-  }
+  return users;
+};
+
+/** The named app's policies: installed Connected App, External Client App, or (neither) a vendor-hosted app. */
+const appFrom = (
+  appName: string | undefined,
+  appRow: SoqlRecord | undefined,
+  ecaRow: SoqlRecord | undefined,
+  appMeta: MetadataRecord[],
+  r1: Map<string, SoqlRecord[]>,
+  r2: Map<string, SoqlRecord[]>
+): AppPolicies | null | undefined => {
   let app: AppPolicies | null | undefined;
   if (appName) {
     if (appRow) app = appPoliciesFrom(appName, appRow, appMeta[0]);
@@ -590,6 +578,72 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
       app = { name: appName, kind: 'connectedApp', installed: false, scopes: [] };
     }
   }
+
+  return app;
+};
+
+export const readSnapshot = async (conn: Connection, requirements: Requirements, options: ReadOptions): Promise<OrgSnapshot> => {
+  const objects = unique(requirements.objects.map((o) => o.object)).sort();
+  const fieldNames = unique(requirements.objects.flatMap((o) => o.fields.map((f) => f.field))).sort();
+  const appName = options.app ?? requirements.oauth?.app;
+  // ---- round trip 1 -------------------------------------------------------------------------
+  const first = firstRound(requirements, options, appName, objects, fieldNames);
+  const r1 = await runQueries(conn, first);
+
+  // availablePermissions: the relevant permissions (required, forbidden, implying) that exist in this org
+  const availablePermissions = unique((r1.get('psColumns') ?? []).map((f) => str(f.QualifiedApiName)))
+    .filter((name) => name.startsWith('Permissions'))
+    .map((name) => name.slice('Permissions'.length))
+    .sort();
+  const available = new Set(availablePermissions);
+  const wanted = relevantPermissions(requirements);
+  const columns = wanted.filter((p) => available.has(p));
+  const noColumn = wanted.filter((p) => !available.has(p) && p === 'CanApproveUninstalledApps');
+
+  const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? [], options.emails ?? []);
+  const userIds = matched.map((m) => str(m.row.Id));
+  const assignments = (r1.get('assignments') ?? []).filter((a) => userIds.includes(str(a.AssigneeId)));
+  const assignedIds = unique(assignments.map((a) => str(a.PermissionSetId))).sort();
+  const groupIds = unique(assignments.map((a) => str(a.PermissionSetGroupId)).filter(Boolean)).sort();
+  const appRow = r1.get('app')?.[0];
+  // the named app as an installed Connected App, else as an External Client App
+  const ecaRow = appRow ? undefined : r1.get('eca')?.[0];
+  const appId = appRow ? str(appRow.Id) : ecaRow ? str(ecaRow.Id) : undefined;
+  const ecaScopeColumns = ((r1.get('ecaSettingsDescribe')?.[0] ?? {}) as { fields?: Array<{ name: string; type: string }> }).fields
+    ?.filter((f) => f.name.startsWith(ECA_SCOPE_PREFIX) && f.type === 'boolean')
+    .map((f) => f.name);
+
+  // ---- round trip 2 -------------------------------------------------------------------------
+  const second = secondRound(requirements, objects, columns, assignedIds, groupIds, appId, ecaRow, ecaScopeColumns);
+  const [r2, appMeta] = await Promise.all([
+    second.length > 0 ? runQueries(conn, second) : Promise.resolve(new Map<string, SoqlRecord[]>()),
+    appRow && appName ? readMetadata(conn, 'ConnectedApp', [appName]).catch((error: unknown) => {
+          // a policy verdict from data that failed to load would be wrong: no verdict instead
+          throw toOrgError(error, `connected app ${appName} (readMetadata)`, conn);
+        }) : Promise.resolve([]),
+  ]);
+
+  // ---- assemble -------------------------------------------------------------------------------
+  const permissionSets = assembleSources(r2, columns);
+
+  // ---- round trip 3 (only when the org has no column for a relevant permission) -------------------
+  if (noColumn.length > 0) await readMissingColumns(conn, permissionSets, noColumn);
+
+  // ---- objects --------------------------------------------------------------------------------
+  const objectMap = assembleObjects(objects, r1);
+
+  // ---- users ----------------------------------------------------------------------------------
+  const users = assembleUsers(matched, r1, assignments, [appName, str(appMeta[0]?.label), str(ecaRow?.MasterLabel), str(ecaRow?.DeveloperName)]);
+
+  const orgRow = r1.get('org')?.[0] ?? {};
+  const limit = (conn as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } }).limitInfo?.apiUsage;
+  const dependencies: Record<string, string[]> = {};
+  for (const d of r1.get('dependencies') ?? []) {
+    const p = str(d.Permission).replace(/^Permissions/, '');
+    const req = str(d.RequiredPermission).replace(/^Permissions/, '');
+    dependencies[p] = unique([...(dependencies[p] ?? []), req]);
+  }
+  const app = appFrom(appName, appRow, ecaRow, appMeta, r1, r2);
 
   return {
     org: {
