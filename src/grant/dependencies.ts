@@ -3,6 +3,7 @@
  * permissions imply which. Pure data and functions.
  */
 import type { ObjectAccess } from '../requirements/types.js';
+import { OBJECT_ACCESS_LABELS } from '../evaluation/rules.js';
 
 /**
  * FALLBACK ONLY. System permission dependencies used when the snapshot carries none of the org's
@@ -101,17 +102,9 @@ export function rankByPower(names: readonly string[], table: DependencyTable): s
   return indexed.map((entry) => entry.name);
 }
 
-export type ObjectFlag = 'read' | 'create' | 'edit' | 'delete' | 'viewAll' | 'modifyAll' | 'viewAllFields';
-
-export const OBJECT_FLAG_LABELS: Readonly<Record<ObjectFlag, string>> = Object.freeze({
-  read: 'Read',
-  create: 'Create',
-  edit: 'Edit',
-  delete: 'Delete',
-  viewAll: 'View All',
-  modifyAll: 'Modify All',
-  viewAllFields: 'View All Fields',
-});
+/** The object access vocabulary of the manifest (one list, one set of Setup labels, shared with check). */
+export type ObjectFlag = ObjectAccess;
+export const OBJECT_FLAG_LABELS = OBJECT_ACCESS_LABELS;
 
 /**
  * Object permissions directly implied (required) by one: Create/Edit/View All/View All Fields need
