@@ -1,5 +1,5 @@
 /* The check report: what `sf integration check --json` returns and every renderer reads. */
-import type { Finding, Summary, UserVerdict } from '../evaluation/types.js';
+import type { Summary, UserVerdict } from '../evaluation/types.js';
 import { summarize } from '../evaluation/evaluate.js';
 import type { OrgSnapshot, UnresolvedUser } from '../snapshot/types.js';
 import type { Requirements } from '../requirements/types.js';
@@ -55,4 +55,3 @@ export const buildReport = (requirements: Requirements, snapshot: OrgSnapshot, v
 export const exitCodeOf = (report: CheckReport): 0 | 3 =>
   report.users.some((u) => !u.passed) || report.unresolvedUsers.length > 0 ? 3 : 0;
 
-export const isProblem = (f: Finding): boolean => f.status !== 'pass' && f.status !== 'skip';
