@@ -1,7 +1,7 @@
 /* The check report: what `sf integration check --json` returns and every renderer reads. */
 import type { Summary, UserVerdict } from '../evaluation/types.js';
 import { summarize } from '../evaluation/evaluate.js';
-import type { OrgSnapshot, UnresolvedUser } from '../snapshot/types.js';
+import type { OrgInfo, OrgSnapshot, UnresolvedUser } from '../snapshot/types.js';
 import type { Requirements } from '../requirements/types.js';
 import type { Diagnosis } from '../diagnose/index.js';
 
@@ -14,15 +14,8 @@ export type ReportIntegration = {
   features: string[];
 };
 
-export type ReportOrg = {
-  id: string;
-  name: string;
-  edition: string;
-  isSandbox: boolean;
-  instanceUrl: string;
-  apiVersion: string;
-  dailyApiRequests?: { max: number; remaining: number };
-};
+/** The org as the snapshot read it (edition, sandbox or production, API usage). */
+export type ReportOrg = OrgInfo;
 
 export type CheckReport = {
   integration: ReportIntegration;

@@ -3,28 +3,22 @@
  * @salesforce/core Connection against a loopback server that routes the Metadata API to the
  * emulator's metadata module. Also reads the result back with jsforce's metadata.read.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Duration } from '@salesforce/kit';
 import type { Connection } from '@salesforce/core';
 import { handleRestDeploy, handleSoap, MetadataContext } from '../../emulator/src/metadata/index.js';
 import type { OrgState } from '../../emulator/src/orgState.js';
+import { SALESFORCE_FIXTURES } from '../sharedFixtures.js';
 
 type SdrModule = typeof import('@salesforce/source-deploy-retrieve');
 type CoreModule = typeof import('@salesforce/core');
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const fixturesDir = [
-  process.env.SALESFORCE_FIXTURES_DIR,
-  path.join(repoRoot, 'test', 'fixtures', 'salesforce'),
-  path.resolve(repoRoot, '..', 'shared', 'fixtures', 'salesforce'),
-].find((d): d is string => typeof d === 'string' && existsSync(path.join(d, 'describe', 'Contact.json')));
-if (!fixturesDir) throw new Error('Salesforce reference fixtures not found (set SALESFORCE_FIXTURES_DIR)');
+const fixturesDir = SALESFORCE_FIXTURES;
 
 type Describe = { name: string; fields: Array<{ name: string; permissionable: boolean }> };
 

@@ -2,22 +2,16 @@
  * Unit level: the emulator's Metadata API module called directly with SOAP envelopes and REST
  * multipart bodies, over a small org state and the real describes in the reference fixtures.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
 import JSZip from 'jszip';
 import { handleRestDeploy, handleSoap, MetadataContext } from '../../emulator/src/metadata/index.js';
 import type { OrgState, PermissionSetState } from '../../emulator/src/orgState.js';
+import { SALESFORCE_FIXTURES } from '../sharedFixtures.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const fixturesDir = [
-  process.env.SALESFORCE_FIXTURES_DIR,
-  path.join(repoRoot, 'test', 'fixtures', 'salesforce'),
-  path.resolve(repoRoot, '..', 'shared', 'fixtures', 'salesforce'),
-].find((d): d is string => typeof d === 'string' && existsSync(path.join(d, 'describe', 'Contact.json')));
-if (!fixturesDir) throw new Error('Salesforce reference fixtures not found (set SALESFORCE_FIXTURES_DIR)');
+const fixturesDir = SALESFORCE_FIXTURES;
 
 type Describe = { name: string; fields: Array<{ name: string; permissionable: boolean }> };
 
