@@ -3,6 +3,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { CheckReport } from '../../render/report.js';
 import { DIAGNOSE_CODES, diagnoseAll, diagnosisExitCode, parseDiagnoseCode } from '../../diagnose/index.js';
+import { writeJsonEnvelope } from '../../shared/jsonOutput.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.check');
@@ -53,6 +54,11 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     }),
   };
 
+  /** The --json envelope: plain text unless a person at a terminal reads a small one (see jsonOutput.ts). */
+  public logJson(json: unknown): void {
+    writeJsonEnvelope(json, (j) => super.logJson(j));
+  }
+
   public async run(): Promise<CheckResult> {
     const { flags } = await this.parse(IntegrationCheck);
     // an unknown --diagnose code is a usage error (exit 2), caught before anything is read
@@ -82,7 +88,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     if (code) report.diagnosis = diagnoseAll(code, snapshot, requirements);
 
     const format = flags['result-format'];
-    const rendered =
+    const render = (): string =>
       format === 'junit'
         ? renderJunit(report)
         : format === 'markdown'
@@ -91,11 +97,13 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
             ? JSON.stringify(report, null, 2)
             : renderHuman(report, { verbose: flags.verbose, emails });
     if (flags['output-file']) {
+      const rendered = render();
       await writeFile(flags['output-file'], rendered.endsWith('\n') ? rendered : `${rendered}\n`);
       this.log(renderHuman(report, { verbose: flags.verbose, emails }));
       this.info(messages.getMessage('info.wrote', [format, flags['output-file']]));
-    } else {
-      this.log(rendered);
+    } else if (!this.jsonEnabled()) {
+      // under --json the envelope is the output: nothing else is rendered
+      this.log(render());
     }
     // a broken link of the diagnosis is something missing (3); the check's own verdict still counts
     process.exitCode = Math.max(exitCodeOf(report), report.diagnosis ? diagnosisExitCode(report.diagnosis) : 0);

@@ -3,6 +3,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { PermissionSetPlan } from '../../grant/types.js';
 import type { AssignmentOutcome } from '../../grant/apply.js';
 import type { CheckReport } from '../../render/report.js';
+import { writeJsonEnvelope } from '../../shared/jsonOutput.js';
 
 /** The work modules load on first use, so `--help` costs only oclif and @salesforce/core. */
 // eslint-disable-next-line @typescript-eslint/explicit-function-return-type
@@ -59,6 +60,11 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     'no-prompt': Flags.boolean({ summary: messages.getMessage('flags.no-prompt.summary') }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
   };
+
+  /** The --json envelope: plain text unless a person at a terminal reads a small one (see jsonOutput.ts). */
+  public logJson(json: unknown): void {
+    writeJsonEnvelope(json, (j) => super.logJson(j));
+  }
 
   public async run(): Promise<GrantResult> {
     const { flags } = await this.parse(IntegrationGrant);
