@@ -421,12 +421,24 @@ export const evaluateUser = (requirements: Requirements, snapshot: OrgSnapshot, 
       throw error;
     });
   }
-  return {
+  const verdict: UserVerdict = {
     username: user.username,
     id: user.id,
     passed: !findings.some((f) => f.status === 'fail' || f.status === 'error'),
     findings,
   };
+  const crossCheck = crossCheckSummary(user, findings);
+  if (crossCheck) verdict.crossCheck = crossCheck;
+  return verdict;
+};
+
+/** How the user's computed verdicts compared with Salesforce's UserEntityAccess / UserFieldAccess. */
+const crossCheckSummary = (user: UserAccess, findings: Finding[]): UserVerdict['crossCheck'] => {
+  const cc = user.crossCheck;
+  if (!cc) return undefined;
+  if (cc.status === 'notDone') return { status: 'notDone', reason: cc.reason, compared: 0, disagreements: 0 };
+  const compared = findings.filter((f) => f.crossCheck);
+  return { status: 'done', compared: compared.length, disagreements: compared.filter((f) => f.crossCheck?.agrees === false).length };
 };
 
 export const evaluate = (requirements: Requirements, snapshot: OrgSnapshot, options: EvaluateOptions = {}): UserVerdict[] =>

@@ -6,6 +6,7 @@ import type { FieldDescribe, ObjectDescribe } from '../snapshot/types.js';
 import type { Finding, GrantSource } from './types.js';
 import { AccessExplanation, accessLabel, describeGrant, describeGrants } from './effectiveAccess.js';
 import { EvaluationContext, GRANT_HINT, finding, verdictFrom } from './context.js';
+import { crossCheckField, crossCheckObject } from './crossCheck.js';
 import {
   API_INTEGRATION_PSL,
   INTEGRATION_LICENSE,
@@ -298,8 +299,11 @@ export const objectFindings = (ctx: EvaluationContext, req: ObjectRequirement): 
       },
     ];
   }
-  const out: Finding[] = req.access.map((item) => objectAccessFinding(ctx, object, item));
+  const out: Finding[] = req.access.map((item) => crossCheckObject(ctx, objectAccessFinding(ctx, object, item), object, item.access));
   if (req.visibility) out.push(visibilityFinding(ctx, object, req.visibility, describe));
-  for (const field of req.fields) out.push(fieldFinding(ctx, object, describe, field));
+  for (const field of req.fields) {
+    const fieldName = (describe ? fieldOf(describe, field.field)?.name : undefined) ?? field.field;
+    out.push(crossCheckField(ctx, fieldFinding(ctx, object, describe, field), `${object}.${fieldName}`, field.access));
+  }
   return out;
 };

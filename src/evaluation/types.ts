@@ -41,6 +41,8 @@ export type Finding = {
   /** A concrete fix when status is fail / warn / error */
   fix?: string;
   feature?: string;
+  /** Salesforce's own verdict on this item (UserEntityAccess / UserFieldAccess), when the check read it */
+  crossCheck?: { source: 'UserEntityAccess' | 'UserFieldAccess'; salesforce: boolean; agrees: boolean };
 };
 
 export type UserVerdict = {
@@ -48,6 +50,11 @@ export type UserVerdict = {
   id: string;
   passed: boolean;
   findings: Finding[];
+  /**
+   * The cross-check against Salesforce's UserEntityAccess / UserFieldAccess: how many object and field
+   * items were compared and how many disagree (each a warning), or why it was not done
+   */
+  crossCheck?: { status: 'done' | 'notDone'; reason?: string; compared: number; disagreements: number };
 };
 
 export type Summary = { passed: number; failed: number; warnings: number; skipped: number; errors: number };

@@ -52,8 +52,19 @@ const userLine = (v: UserVerdict): string => {
   const count = (s: Finding['status']): number => v.findings.filter((f) => f.status === s).length;
   const missing = count('fail') + count('error');
   const verdict = v.passed ? 'PASS' : 'FAIL';
-  return `${verdict}  ${v.username}  ${count('pass')} met, ${missing} missing or impossible, ${count('warn')} warnings`;
+  const cc = v.crossCheck;
+  const agreement =
+    cc?.status === 'done' && cc.compared > 0
+      ? `; Salesforce's own access check agrees on ${cc.compared - cc.disagreements} of ${cc.compared} object and field items`
+      : '';
+  return `${verdict}  ${v.username}  ${count('pass')} met, ${missing} missing or impossible, ${count('warn')} warnings${agreement}`;
 };
+
+/** Why the cross-check with UserEntityAccess / UserFieldAccess was not done, once per distinct reason. */
+const crossCheckNotDone = (users: UserVerdict[]): string[] =>
+  [...new Set(users.flatMap((v) => (v.crossCheck?.status === 'notDone' && v.crossCheck.reason ? [v.crossCheck.reason] : [])))].map(
+    (reason) => `Cross-check with Salesforce's UserEntityAccess / UserFieldAccess: ${reason}`
+  );
 
 const LINK_SYMBOL: Record<LinkStatus, string> = { ok: '✔', broken: '✖', unknown: '?' };
 
@@ -106,6 +117,7 @@ export const renderHuman = (report: CheckReport, options: { verbose?: boolean; e
   lines.push('');
   for (const v of report.users) lines.push(userLine(v));
   lines.push(...unresolvedRows(report.unresolvedUsers, options.emails ?? []));
+  lines.push(...crossCheckNotDone(report.users));
   for (const v of report.users) {
     const shown = options.verbose ? v.findings : v.findings.filter((f) => f.status !== 'pass' && f.status !== 'skip');
     if (shown.length === 0) continue;

@@ -17,7 +17,15 @@ export type BatchQuery = {
   describe?: string;
   /** A failure of this subrequest (an object this org or API version lacks) yields no rows instead of an error */
   optional?: boolean;
+  /**
+   * Any failure of this subrequest that is not transient (after retries) yields no rows and is reported
+   * in `bestEffortErrors` instead of failing the read: for cross-checks the check can do without.
+   */
+  bestEffort?: boolean;
 };
+
+/** Why a best-effort query gave no rows, per query key: `ERROR_CODE: message`. */
+export type BestEffortErrors = Map<string, string>;
 
 type QueryResult = { totalSize: number; done: boolean; records: SoqlRecord[]; nextRecordsUrl?: string };
 type SalesforceError = { errorCode?: string; message?: string };
@@ -210,6 +218,17 @@ const describeError = (result: unknown): SalesforceError => {
   return { errorCode: first?.errorCode ?? 'UNKNOWN', message: first?.message ?? JSON.stringify(result) };
 };
 
+/**
+ * A Salesforce error message without the echoed query: SOQL errors repeat the statement, a caret line
+ * and `ERROR at Row:…` before the reason; the reason's first sentence is kept.
+ */
+export const shortMessage = (message: string): string => {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const last = lines[lines.length - 1] ?? '';
+  const sentence = /^(.*?[.!?])(\s|$)/.exec(last)?.[1] ?? last;
+  return sentence.length > 200 ? `${sentence.slice(0, 197)}...` : sentence;
+};
+
 /** Follow nextRecordsUrl until done; each page is one request. A page that cannot be read fails the whole read. */
 const drain = async (conn: Connection, first: QueryResult, q: BatchQuery): Promise<SoqlRecord[]> => {
   const records = [...first.records];
@@ -240,7 +259,11 @@ const OPTIONAL_FAILURES = new Set(['INVALID_TYPE', 'INVALID_FIELD', 'NOT_FOUND',
  * query) and are merged. Any query that fails (after retries) fails the whole read with a named error:
  * a partial read is never returned.
  */
-export const runQueries = async (conn: Connection, queries: BatchQuery[]): Promise<Map<string, SoqlRecord[]>> => {
+export const runQueries = async (
+  conn: Connection,
+  queries: BatchQuery[],
+  bestEffortErrors?: BestEffortErrors
+): Promise<Map<string, SoqlRecord[]>> => {
   boundRequests(conn);
   const version = conn.getApiVersion();
   const out = new Map<string, SoqlRecord[]>();
@@ -265,7 +288,12 @@ export const runQueries = async (conn: Connection, queries: BatchQuery[]): Promi
     answers
       .filter((a) => a.status >= 400)
       .map((a) => ({ q: a.q, error: describeError(a.body) }))
-      .filter((f) => !(f.q.optional && OPTIONAL_FAILURES.has(f.error.errorCode ?? '')));
+      .filter((f) => !(f.q.optional && OPTIONAL_FAILURES.has(f.error.errorCode ?? '')))
+      .filter((f) => {
+        if (!f.q.bestEffort) return true;
+        bestEffortErrors?.set(f.q.key, `${f.error.errorCode ?? 'UNKNOWN'}: ${shortMessage(f.error.message ?? '')}`.trim());
+        return false;
+      });
 
   const settle = async (answers: Array<{ q: BatchQuery; status: number; body: unknown }>): Promise<void> => {
     const failed = failures(answers);

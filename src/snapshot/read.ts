@@ -28,9 +28,10 @@ import type {
   UnresolvedUser,
   UserAccess,
 } from './types.js';
-import { BatchQuery, runQueries, SoqlRecord, toOrgError, withRetry } from './batch.js';
+import { BatchQuery, BestEffortErrors, runQueries, SoqlRecord, toOrgError, withRetry } from './batch.js';
 import { chunkForInList, inList, soqlString, unique } from './soql.js';
 import { relevantPermissions } from './relevant.js';
+import { assembleCrossChecks, crossCheckQueries } from './crossCheck.js';
 
 export type ReadOptions = {
   /** Usernames, emails or User Ids, as the user typed them */
@@ -298,12 +299,12 @@ const firstRound = (requirements: Requirements, options: ReadOptions, appName: s
     }
   }
   for (const chunk of chunkForInList(objects)) {
-    first.push({ key: 'entities', soql: `SELECT QualifiedApiName, Label, InternalSharingModel FROM EntityDefinition WHERE QualifiedApiName IN ${inList(chunk)}` });
+    first.push({ key: 'entities', soql: `SELECT DurableId, QualifiedApiName, Label, InternalSharingModel FROM EntityDefinition WHERE QualifiedApiName IN ${inList(chunk)}` });
     for (const fieldChunk of chunkForInList(fieldNames, 3000)) {
       first.push({
         key: 'particles',
         soql:
-          'SELECT EntityDefinition.QualifiedApiName, QualifiedApiName, DataType, IsPermissionable, IsNillable, IsCreatable, IsUpdatable ' +
+          'SELECT DurableId, EntityDefinition.QualifiedApiName, QualifiedApiName, DataType, IsPermissionable, IsNillable, IsCreatable, IsUpdatable ' +
           `FROM EntityParticle WHERE EntityDefinition.QualifiedApiName IN ${inList(chunk)} AND QualifiedApiName IN ${inList(fieldChunk)}`,
       });
     }
@@ -614,9 +615,11 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     .map((f) => f.name);
 
   // ---- round trip 2 -------------------------------------------------------------------------
-  const second = secondRound(requirements, objects, columns, assignedIds, groupIds, appId, ecaRow, ecaScopeColumns);
+  const crossCheck = crossCheckQueries(requirements, userIds, r1.get('entities') ?? []);
+  const second = [...secondRound(requirements, objects, columns, assignedIds, groupIds, appId, ecaRow, ecaScopeColumns), ...crossCheck.queries];
+  const bestEffortErrors: BestEffortErrors = new Map();
   const [r2, appMeta] = await Promise.all([
-    second.length > 0 ? runQueries(conn, second) : Promise.resolve(new Map<string, SoqlRecord[]>()),
+    second.length > 0 ? runQueries(conn, second, bestEffortErrors) : Promise.resolve(new Map<string, SoqlRecord[]>()),
     appRow && appName ? readMetadata(conn, 'ConnectedApp', [appName]).catch((error: unknown) => {
           // a policy verdict from data that failed to load would be wrong: no verdict instead
           throw toOrgError(error, `connected app ${appName} (readMetadata)`, conn);
@@ -634,6 +637,11 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
 
   // ---- users ----------------------------------------------------------------------------------
   const users = assembleUsers(matched, r1, assignments, [appName, str(appMeta[0]?.label), str(ecaRow?.MasterLabel), str(ecaRow?.DeveloperName)]);
+  const crossChecks = assembleCrossChecks(crossCheck, userIds, r1, r2, bestEffortErrors);
+  for (const user of users) {
+    const verdicts = crossChecks.get(user.id);
+    if (verdicts) user.crossCheck = verdicts;
+  }
 
   const orgRow = r1.get('org')?.[0] ?? {};
   const limit = (conn as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } }).limitInfo?.apiUsage;

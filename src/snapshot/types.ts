@@ -71,7 +71,23 @@ export type UserAccess = {
   oauthTokens: OAuthTokenInfo[];
   /** How the user was asked for (--user value or email) */
   requestedAs: string;
+  /** Salesforce's own verdicts (UserEntityAccess / UserFieldAccess), to cross-check the computed ones */
+  crossCheck?: CrossCheck;
 };
+
+/** UserEntityAccess of one object for one user. */
+export type SalesforceObjectVerdict = { read: boolean; create: boolean; edit: boolean; delete: boolean };
+/** UserFieldAccess of one field for one user. */
+export type SalesforceFieldVerdict = { read: boolean; edit: boolean; create: boolean };
+
+/**
+ * The cross-check against Salesforce's effective-access objects: `done` with their verdicts per object
+ * (API name) and per field (`Object.Field`), or why it was not done (too many users, the org does not
+ * offer the objects, the query was refused).
+ */
+export type CrossCheck =
+  | { status: 'done'; objects: Record<string, SalesforceObjectVerdict>; fields: Record<string, SalesforceFieldVerdict> }
+  | { status: 'notDone'; reason: string };
 
 export type UnresolvedUser = {
   input: string;
