@@ -46,6 +46,11 @@ export type ReadOptions = {
   app?: string;
   /** Also read the org's PermissionDependency table (grant planning) */
   includeDependencies?: boolean;
+  /**
+   * Cross-check the computed object and field verdicts with Salesforce's UserEntityAccess /
+   * UserFieldAccess (default true; grant plans from the sources only and does not need it)
+   */
+  crossCheck?: boolean;
 };
 
 const USER_ID = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
@@ -615,7 +620,7 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     .map((f) => f.name);
 
   // ---- round trip 2 -------------------------------------------------------------------------
-  const crossCheck = crossCheckQueries(requirements, userIds, r1.get('entities') ?? []);
+  const crossCheck = options.crossCheck === false ? { queries: [] } : crossCheckQueries(requirements, userIds, r1.get('entities') ?? []);
   const second = [...secondRound(requirements, objects, columns, assignedIds, groupIds, appId, ecaRow, ecaScopeColumns), ...crossCheck.queries];
   const bestEffortErrors: BestEffortErrors = new Map();
   const [r2, appMeta] = await Promise.all([

@@ -81,7 +81,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     const orgLabel = org.getUsername() ?? org.getOrgId();
 
     this.spinner.start(messages.getMessage('progress.reading', [orgLabel]));
-    const snapshot = await readSnapshot(conn, requirements, { users, app, includeDependencies: true }).then(
+    const snapshot = await readSnapshot(conn, requirements, { users, app, includeDependencies: true, crossCheck: false }).then(
       (value) => (this.spinner.stop(), value),
       (error: unknown) => {
         this.spinner.stop('failed');
@@ -127,7 +127,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     }
 
     this.spinner.start(messages.getMessage('progress.rechecking'));
-    const afterSnapshot = await readSnapshot(conn, requirements, { users, app }).then(
+    const afterSnapshot = await readSnapshot(conn, requirements, { users, app, crossCheck: false }).then(
       (value) => (this.spinner.stop(), value),
       (error: unknown) => {
         this.spinner.stop('failed');
