@@ -6,9 +6,11 @@ import type { OrgState } from './orgState.js';
 import { OrgModel } from './context.js';
 import { loadStateFile } from './state.js';
 import { EmulatorServer, type FaultRule, type RequestLogEntry } from './server.js';
+import type { AccessOverride } from './userAccess.js';
 
 export type { OrgState } from './orgState.js';
 export type { FaultRule, FaultKind, RequestLogEntry } from './server.js';
+export type { AccessOverride } from './userAccess.js';
 export type { MetadataContext } from './context.js';
 export { StateError, type StateViolation, loadStateFile, parseStateText, serializeState, validateState } from './state.js';
 export { OrgModel } from './context.js';
@@ -34,6 +36,8 @@ export type EmulatorHandle = {
   requestLog(): RequestLogEntry[];
   clearLog(): void;
   setFaults(rules: FaultRule[]): void;
+  /** what PUT /__emulator/access-overrides does: corrections to UserEntityAccess / UserFieldAccess rows */
+  setAccessOverrides(overrides: AccessOverride[]): void;
   setLatency(ms: number): void;
   getState(): OrgState;
   /** replaces the state (validated; throws StateError when refused) */
@@ -65,6 +69,7 @@ export const startEmulator = async (opts: EmulatorOptions): Promise<EmulatorHand
     requestLog: () => server.requestLog(),
     clearLog: () => server.clearLog(),
     setFaults: (rules) => server.setFaults(rules),
+    setAccessOverrides: (overrides) => server.setAccessOverrides(overrides),
     setLatency: (ms) => server.setLatency(ms),
     getState: () => model.getState(),
     setState: (s) => model.commit(s),

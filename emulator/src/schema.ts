@@ -324,6 +324,42 @@ export const SETUP_TABLES: SetupTableSchema[] = [
       ],
     })
   ),
+  // computed per query for the one user the filter names (see userAccess.ts): no stored rows
+  {
+    name: 'UserEntityAccess',
+    label: 'User Entity Access',
+    keyPrefix: null,
+    api: 'both',
+    keyColumn: 'DurableId',
+    columns: [
+      id,
+      str('DurableId'),
+      ref('EntityDefinitionId', ['EntityDefinition'], 'EntityDefinition'),
+      ref('UserId', ['User'], 'User'),
+      bool('IsReadable'),
+      bool('IsCreatable'),
+      bool('IsEditable'),
+      bool('IsDeletable'),
+      bool('IsUndeletable'),
+      bool('IsMergeable'),
+    ],
+  },
+  {
+    name: 'UserFieldAccess',
+    label: 'User Field Access',
+    keyPrefix: null,
+    api: 'both',
+    keyColumn: 'DurableId',
+    columns: [
+      id,
+      str('DurableId'),
+      ref('EntityDefinitionId', ['EntityDefinition'], 'EntityDefinition'),
+      ref('UserId', ['User'], 'User'),
+      bool('IsAccessible'),
+      bool('IsUpdatable'),
+      bool('IsCreatable'),
+    ],
+  },
   {
     name: 'PermissionDependency',
     label: 'Permission Dependency',

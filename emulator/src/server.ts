@@ -10,12 +10,13 @@ import { randomBytes } from 'node:crypto';
 import YAML from 'yaml';
 import type { OrgState } from './orgState.js';
 import type { MetadataContext, OrgModel } from './context.js';
-import { SoqlError, type SfRecord } from './soql.js';
+import { SoqlError, unsupportedType, type SfRecord } from './soql.js';
 import { StateError, serializeState } from './state.js';
 import { createRecord, deleteRecord, WriteError } from './writes.js';
 import { KEY_PREFIX } from './ids.js';
 import type { Row, Table } from './tables.js';
 import type { SObjectDescribe } from './describes.js';
+import { parseAccessOverrides, type AccessOverride } from './userAccess.js';
 
 export type RequestLogEntry = {
   seq: number;
@@ -35,7 +36,9 @@ export type FaultKind =
   | 'REQUEST_LIMIT_EXCEEDED'
   | 'INVALID_SESSION_ID'
   | 'UNABLE_TO_LOCK_ROW'
-  | 'INSUFFICIENT_ACCESS';
+  | 'INSUFFICIENT_ACCESS'
+  /** 400 INVALID_TYPE "sObject type 'X' is not supported", as for an object the org lacks (X: the query's FROM object) */
+  | 'INVALID_TYPE';
 
 export type FaultRule = {
   /**
@@ -64,6 +67,28 @@ class ConnectionFault extends Error {
     super(kind);
   }
 }
+
+/** What a faulted request was about: its SOQL (query endpoints) and its sObject type (sobjects paths). */
+type FaultSubject = { soql?: string; sobject?: string };
+
+const faultSubject = (path: string, query: URLSearchParams): FaultSubject => ({
+  soql: /\/query(?:All)?$/.test(path) ? query.get('q') ?? undefined : undefined,
+  sobject: /\/sobjects\/([^/]+)/.exec(path)?.[1],
+});
+
+/** Salesforce's answer for a query or request naming an object the org lacks. */
+const invalidTypeFault = (about: FaultSubject): Res => {
+  const from = about.soql ? /\bFROM\s+([A-Za-z_]\w*)/i.exec(about.soql)?.[1] : undefined;
+  if (about.soql && from) {
+    const e = unsupportedType(about.soql, from);
+    return sfError(e.status, e.errorCode, e.message);
+  }
+  return sfError(
+    400,
+    'INVALID_TYPE',
+    `sObject type '${about.sobject ?? 'unknown'}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
+  );
+};
 
 /** `METHOD /path?query` of a composite subrequest, decoded so rules can name SOQL text. */
 const subrequestTarget = (sub: { method: string; path: string; query: URLSearchParams }): string => {
@@ -169,6 +194,7 @@ export class EmulatorServer {
   private apiCalls = 0;
   private latencyMs: number;
   private faults: Array<FaultRule & { seen: number; fired: number }> = [];
+  private accessOverrides: AccessOverride[] = [];
   private port = 0;
   private metadataModule: Promise<MetadataModule | undefined> | undefined;
   private readonly metadataCtx: MetadataContext;
@@ -220,6 +246,10 @@ export class EmulatorServer {
   }
   public setFaults(rules: FaultRule[]): void {
     this.faults = rules.map((r) => ({ ...r, seen: 0, fired: 0 }));
+  }
+  /** Replaces the corrections applied to UserEntityAccess / UserFieldAccess rows (empty: none). */
+  public setAccessOverrides(overrides: AccessOverride[]): void {
+    this.accessOverrides = overrides.map((o) => ({ ...o, values: { ...o.values } }));
   }
   public setLatency(ms: number): void {
     this.latencyMs = ms;
@@ -300,14 +330,17 @@ export class EmulatorServer {
     const isSoap = logPath.startsWith('/services/Soap/');
     const operation = isSoap && method === 'POST' ? soapOperation(body) : undefined;
     const fault = this.matchFault(`${method} ${logPath}${operation ? ` [${operation}]` : ''}`, false);
-    return fault ? this.faultResponse(fault, isSoap) : undefined;
+    if (!fault) return undefined;
+    const q = logPath.indexOf('?');
+    const about = faultSubject(q >= 0 ? logPath.slice(0, q) : logPath, new URLSearchParams(q >= 0 ? logPath.slice(q + 1) : ''));
+    return this.faultResponse(fault, about, isSoap);
   }
 
   /** The injected error for one record of an sObject Collections insert, if a subrequest rule matches it. */
   private recordFault(type: string, fields: Record<string, unknown>): WriteError | undefined {
     const rule = this.matchFault(`POST sobjects/${type} ${JSON.stringify(fields)}`, true);
     if (!rule) return undefined;
-    const faulted = this.faultResponse(rule);
+    const faulted = this.faultResponse(rule, { sobject: type });
     if (faulted === 'reset' || faulted === 'timeout') throw new ConnectionFault(faulted);
     const first = Array.isArray(faulted.json) ? (faulted.json[0] as { errorCode: string; message: string }) : undefined;
     return new WriteError(faulted.status, first?.errorCode ?? 'UNKNOWN_EXCEPTION', first?.message ?? 'fault');
@@ -329,9 +362,9 @@ export class EmulatorServer {
   }
 
   /** The answer Salesforce gives for the fault: REST errors as JSON, SOAP errors as a SOAP fault. */
-  private faultResponse(f: FaultRule, soap = false): Res | 'reset' | 'timeout' {
+  private faultResponse(f: FaultRule, about: FaultSubject = {}, soap = false): Res | 'reset' | 'timeout' {
     if (soap && f.fault !== 'reset' && f.fault !== 'timeout' && f.fault !== 'http503') {
-      const rest = this.faultResponse(f);
+      const rest = this.faultResponse(f, about);
       const first = typeof rest === 'object' && Array.isArray(rest.json) ? (rest.json[0] as { errorCode: string; message: string }) : undefined;
       const code = first?.errorCode ?? 'UNKNOWN_EXCEPTION';
       return this.soapFault(`sf:${code}`, `${code}: ${first?.message ?? 'fault'}`, 500);
@@ -353,6 +386,8 @@ export class EmulatorServer {
         return sfError(400, 'UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record or 1 records');
       case 'INSUFFICIENT_ACCESS':
         return sfError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
+      case 'INVALID_TYPE':
+        return invalidTypeFault(about);
       default:
         return sfError(500, 'UNKNOWN_EXCEPTION', 'fault');
     }
@@ -555,7 +590,7 @@ export class EmulatorServer {
   private query(req: Req, version: string, tooling: boolean): Res {
     const q = req.query.get('q');
     if (q === null) return sfError(400, 'MALFORMED_QUERY', 'Query string parameter q is required');
-    const outcome = this.model.engine.run(q, { tooling, apiVersion: version });
+    const outcome = this.model.engine.run(q, { tooling, apiVersion: version, accessOverrides: this.accessOverrides });
     const batchHeader = /batchSize\s*=\s*(\d+)/i.exec(String(req.headers['sforce-query-options'] ?? ''));
     const batch = batchHeader ? Math.min(PAGE, Math.max(200, Number(batchHeader[1]))) : PAGE;
     if (outcome.records.length <= batch) {
@@ -785,7 +820,7 @@ export class EmulatorServer {
       const url = String(r.url ?? '');
       const sub = this.subRequest(String(r.method ?? 'GET'), url.startsWith('/') ? url : url.startsWith('v') ? url : `v${version}/${url}`, r.richInput, req.headers);
       const subFault = this.matchFault(subrequestTarget(sub), true);
-      const faulted = subFault ? this.faultResponse(subFault) : undefined;
+      const faulted = subFault ? this.faultResponse(subFault, faultSubject(sub.path, sub.query)) : undefined;
       if (faulted === 'reset' || faulted === 'timeout') throw new ConnectionFault(faulted);
       const res = faulted ?? (await this.dispatch(sub, token));
       results.push({ statusCode: res.status, result: res.json ?? null });
@@ -837,7 +872,7 @@ export class EmulatorServer {
       }
       const sub = this.subRequest(String(r.method ?? 'GET'), url, subBody, req.headers);
       const subFault = this.matchFault(subrequestTarget(sub), true);
-      const faulted = subFault ? this.faultResponse(subFault) : undefined;
+      const faulted = subFault ? this.faultResponse(subFault, faultSubject(sub.path, sub.query)) : undefined;
       if (faulted === 'reset' || faulted === 'timeout') throw new ConnectionFault(faulted);
       const res = faulted ?? (await this.dispatch(sub, token));
       if (res.status < 400) bodies.set(referenceId, res.json);
@@ -902,6 +937,33 @@ export class EmulatorServer {
     return { status: 405, json: { error: 'GET or DELETE' } };
   }
 
+  /** test-only: PUT/POST replaces the UserEntityAccess / UserFieldAccess overrides (`[]` clears them); GET lists them. */
+  private accessOverridesEndpoint(method: string, body: Buffer): Res {
+    if (method === 'GET') return { status: 200, json: this.accessOverrides };
+    if (method !== 'PUT' && method !== 'POST') return { status: 405, json: { error: 'GET, PUT or POST' } };
+    try {
+      this.setAccessOverrides(parseAccessOverrides(JSON.parse(body.toString('utf8') || '[]')));
+      return { status: 200, json: { ok: true, overrides: this.accessOverrides.length } };
+    } catch (e) {
+      return { status: 400, json: { error: (e as Error).message } };
+    }
+  }
+
+  /**
+   * The test endpoints: no authentication, not in the request log, never faulted.
+   * - `GET /__emulator/state[?format=yaml]`, `PUT|POST /__emulator/state` (YAML or JSON; validated like a save)
+   * - `GET|DELETE /__emulator/log` — the request log
+   * - `PUT|POST /__emulator/faults` — `FaultRule[]` (or `{ rules }`); replaces the rules, `[]` clears them
+   * - `GET|DELETE /__emulator/tokens` — issued secrets / expire every access token
+   * - `PUT|POST /__emulator/latency` — `{ "ms": N }` added to every request
+   * - `GET|PUT|POST /__emulator/access-overrides` — `AccessOverride[]` (see userAccess.ts), e.g.
+   * `[{ "username": "agent@acme.example", "object": "Contact", "field": "Email", "values": { "IsAccessible": false } }]`.
+   * Replaces the overrides (`[]` clears them); they outlive state changes. Without `field`, the values (IsReadable,
+   * IsCreatable, IsEditable, IsDeletable, IsUndeletable, IsMergeable) overwrite that user's UserEntityAccess row of
+   * the object; with it, the values (IsAccessible, IsUpdatable, IsCreatable) overwrite the UserFieldAccess row of the
+   * field. Only those rows change: nothing else the org answers follows from an override. 400 `{ error }` for an
+   * unknown column or a malformed body.
+   */
   private async testEndpoint(method: string, path: string, query: URLSearchParams, body: Buffer): Promise<Res> {
     await Promise.resolve();
     if (path === '/__emulator/state') {
@@ -936,6 +998,7 @@ export class EmulatorServer {
         return { status: 400, json: { error: (e as Error).message } };
       }
     }
+    if (path === '/__emulator/access-overrides') return this.accessOverridesEndpoint(method, body);
     if (path === '/__emulator/tokens') return this.tokensEndpoint(method);
     if (path === '/__emulator/latency' && (method === 'PUT' || method === 'POST')) {
       const ms = Number(JSON.parse(body.toString('utf8') || '{}').ms ?? 0);

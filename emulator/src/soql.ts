@@ -6,6 +6,7 @@
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { FieldType, Query, WhereClause } from '@jetstreamapp/soql-parser-js';
 import { Db, valueKey, type Lookup, type Row, type Table } from './tables.js';
+import { isUserAccessTable, userAccessRows, type AccessOverride, type UserAccessFilter } from './userAccess.js';
 
 export class SoqlError extends Error {
   public readonly status: number;
@@ -25,6 +26,8 @@ export type QueryOptions = {
   tooling: boolean;
   /** API version for record urls, e.g. '62.0' */
   apiVersion: string;
+  /** corrections to the computed UserEntityAccess / UserFieldAccess rows (a test endpoint sets them) */
+  accessOverrides?: readonly AccessOverride[];
 };
 
 export type QueryOutcome = {
@@ -56,7 +59,7 @@ const badRelationship = (soql: string, rel: string): SoqlError =>
     `${pointer(soql, positionOf(soql, rel))}Didn't understand relationship '${rel}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`
   );
 
-const unsupportedType = (soql: string, name: string): SoqlError =>
+export const unsupportedType = (soql: string, name: string): SoqlError =>
   new SoqlError(
     400,
     'INVALID_TYPE',
@@ -231,7 +234,7 @@ export class SoqlEngine {
   private runParsed(soql: string, query: Query, opts: QueryOptions): QueryOutcome {
     if (!query.sObject) throw malformed(soql, 'unexpected token: FROM');
     const resolver = new Resolver(this.db, soql, query.sObjectAlias);
-    const table = resolver.table(query.sObject, opts.tooling);
+    const stored = resolver.table(query.sObject, opts.tooling);
     const fields = query.fields ?? [];
     if (query.groupBy) throw malformed(soql, 'GROUP BY is not supported by this emulator');
 
@@ -241,7 +244,7 @@ export class SoqlEngine {
     let countOnly = false;
     let exprN = 0;
     for (const f of fields) {
-      this.addField(resolver, table, f, items, aggregates, () => `expr${exprN++}`, soql, (v) => (countOnly = v));
+      this.addField(resolver, stored, f, items, aggregates, () => `expr${exprN++}`, soql, (v) => (countOnly = v));
     }
     if (countOnly && (items.length > 0 || aggregates.length > 0)) throw malformed(soql, 'COUNT() must be the only element in the SELECT list');
     if (aggregates.length > 0 && items.length > 0)
@@ -250,8 +253,13 @@ export class SoqlEngine {
     // filter
     const tokens: Token[] = [];
     flattenWhere(query.where, tokens);
-    const expr = tokens.length > 0 ? this.parseExpr(tokens, resolver, table, soql, opts) : undefined;
-    let rows = this.candidates(table, expr);
+    const expr = tokens.length > 0 ? this.parseExpr(tokens, resolver, stored, soql, opts) : undefined;
+    const perUser = isUserAccessTable(stored.name);
+    // UserEntityAccess / UserFieldAccess: rows computed for the filter's user, then filtered like any table
+    const table = perUser
+      ? { ...stored, rows: userAccessRows(this.db, stored.name, userAccessFilter(expr, soql, stored.name), opts.accessOverrides ?? []) }
+      : stored;
+    let rows = perUser ? table.rows : this.candidates(table, expr);
     if (expr) rows = rows.filter((r) => this.evaluate(expr, table, r));
 
     // order
@@ -283,7 +291,8 @@ export class SoqlEngine {
     const offset = query.offset ?? 0;
     if (offset > 2000) throw new SoqlError(400, 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');
     if (offset > 0) rows = rows.slice(offset);
-    if (query.limit !== undefined) rows = rows.slice(0, query.limit);
+    // Salesforce ignores LIMIT on UserEntityAccess / UserFieldAccess
+    if (query.limit !== undefined && !perUser) rows = rows.slice(0, query.limit);
 
     if (countOnly) return { totalSize: rows.length, records: [] };
     if (aggregates.length > 0) {
@@ -529,6 +538,43 @@ export class SoqlEngine {
     return m;
   }
 }
+
+// ---------------------------------------------------------------- UserEntityAccess / UserFieldAccess filters
+
+/** The conditions of an AND-only, equality-only filter; Salesforce refuses anything else on these objects. */
+const equalityConjuncts = (expr: Expr, soql: string, out: CondNode[]): CondNode[] => {
+  if (expr.kind === 'or') throw malformed(soql, 'Disjunctions not supported');
+  if (expr.kind === 'not') throw malformed(soql, 'Only equals comparisons permitted');
+  if (expr.kind !== 'cond') {
+    for (const item of expr.items) equalityConjuncts(item, soql, out);
+    return out;
+  }
+  if (expr.operator !== '=' && expr.operator !== 'IN') throw malformed(soql, 'Only equals comparisons permitted');
+  out.push(expr);
+  return out;
+};
+
+/** The object names a condition on EntityDefinitionId or DurableId allows (undefined: not such a condition). */
+const objectsNamed = (c: CondNode): Set<string> | undefined => {
+  const column = c.path.hops.length === 0 ? c.path.column : undefined;
+  if ((column !== 'EntityDefinitionId' && column !== 'DurableId') || c.literal.kind !== 'values') return undefined;
+  const names = c.literal.values.map((v) => String(v).toLowerCase());
+  return new Set(column === 'DurableId' ? names.map((n) => n.split('.')[0]) : names);
+};
+
+/** What a UserEntityAccess / UserFieldAccess query selects: exactly one user (`UserId = '…'`), maybe some objects. */
+const userAccessFilter = (expr: Expr | undefined, soql: string, table: string): UserAccessFilter => {
+  const conds = expr ? equalityConjuncts(expr, soql, []) : [];
+  const user = conds.find((c) => c.path.hops.length === 0 && c.path.column === 'UserId' && c.operator === '=' && c.literal.kind === 'values');
+  const userId = user?.literal.kind === 'values' ? user.literal.values[0] : undefined;
+  if (typeof userId !== 'string') throw malformed(soql, `${table}: a filter on UserId with '=' is required`);
+  let objects: Set<string> | undefined;
+  for (const c of conds) {
+    const named = objectsNamed(c);
+    if (named) objects = objects ? new Set([...objects].filter((o) => named.has(o))) : named;
+  }
+  return { userId, objects };
+};
 
 const recordPathValue = (rec: SfRecord, dotted: string): unknown => {
   let cur: unknown = rec;
