@@ -21,6 +21,11 @@ const featureOf = (path: string): string => {
 const conflict = (manifest: Manifest, pathA: string, pathB: string, detail: string): SfError =>
   namedError(ERROR_NAMES.invalidManifest, 'error.FeatureConflict', [manifest.origin, `${featureOf(pathA)} ${text('and')} ${featureOf(pathB)}`, detail]);
 
+/*
+ * The merge helpers below write into `target`: the body applyFeatures cloned from the manifest for this
+ * merge (structuredClone), never the caller's data.
+ */
+/* eslint-disable no-param-reassign */
 const mergeOAuth = (manifest: Manifest, target: RequirementBody, from: OAuthRequirement): void => {
   if (!target.oauth) {
     target.oauth = structuredClone(from);
@@ -72,6 +77,8 @@ const mergeBody = (manifest: Manifest, target: RequirementBody, feature: Feature
     else target.objects.push(structuredClone(object));
   }
 };
+
+/* eslint-enable no-param-reassign */
 
 /**
  * The manifest's base requirements plus the chosen features (`'all'`: every feature), merged:

@@ -405,46 +405,48 @@ const secondRound = (requirements: Requirements, objects: string[], columns: str
   return second;
 };
 
+/** What a PermissionSet (or MutingPermissionSet) row is: its kind, Setup name and type. */
+const sourceIdentity = (r: SoqlRecord, muting: boolean): { kind: PermissionSource['kind']; name: string; type: string; groupId: string } => {
+  const groupId = str(r.PermissionSetGroupId);
+  if (muting) return { kind: 'MutingPermissionSet', name: str(r.DeveloperName), type: 'Muting', groupId };
+  const type = str(r.Type) || (bool(r.IsOwnedByProfile) ? 'Profile' : 'Regular');
+  if (bool(r.IsOwnedByProfile) || type === 'Profile') return { kind: 'Profile', name: str(rel(r, 'Profile.Name')) || str(r.Label), type, groupId };
+  if (type === 'Group' || groupId !== '') {
+    return { kind: 'PermissionSetGroup', name: str(rel(r, 'PermissionSetGroup.DeveloperName')) || str(r.Name), type, groupId };
+  }
+  return { kind: 'PermissionSet', name: str(r.Name), type, groupId };
+};
+
+/** A PermissionSource from its row (object, field and app access are added from their own rows). */
+const sourceOf = (r: SoqlRecord, muting: boolean, columns: string[], components: SoqlRecord[]): PermissionSource => {
+  const { kind, name, type, groupId } = sourceIdentity(r, muting);
+  return {
+    id: str(r.Id),
+    kind,
+    name,
+    label: str(muting ? r.MasterLabel : r.Label) || name,
+    type,
+    sessionBased: bool(r.HasActivationRequired) || type === 'Session',
+    license: str(rel(r, 'License.DeveloperName')) || undefined,
+    description: str(r.Description) || undefined,
+    profileId: kind === 'Profile' ? str(r.ProfileId) || undefined : undefined,
+    group:
+      kind === 'PermissionSetGroup'
+        ? { groupId, memberIds: components.filter((c) => str(c.PermissionSetGroupId) === groupId).map((c) => str(c.PermissionSetId)) }
+        : undefined,
+    systemPermissions: columns.filter((c) => bool(r[`Permissions${c}`])),
+    objectPermissions: {},
+    fieldPermissions: {},
+    appAccess: [],
+  };
+};
+
 /** PermissionSource per PermissionSet / MutingPermissionSet row, with group members, object, field and app access. */
 const assembleSources = (r2: Map<string, SoqlRecord[]>, columns: string[]): Record<string, PermissionSource> => {
   const components = r2.get('components') ?? [];
   const permissionSets: Record<string, PermissionSource> = {};
   const addSource = (r: SoqlRecord, muting: boolean): void => {
-    const id = str(r.Id);
-    if (permissionSets[id]) return;
-    const type = muting ? 'Muting' : str(r.Type) || (bool(r.IsOwnedByProfile) ? 'Profile' : 'Regular');
-    const groupId = str(r.PermissionSetGroupId);
-    const isProfile = bool(r.IsOwnedByProfile) || type === 'Profile';
-    const isGroup = type === 'Group' || (groupId !== '' && !isProfile);
-    const kind: PermissionSource['kind'] = muting ? 'MutingPermissionSet' : isProfile ? 'Profile' : isGroup ? 'PermissionSetGroup' : 'PermissionSet';
-    const name = muting
-      ? str(r.DeveloperName)
-      : isProfile
-        ? str(rel(r, 'Profile.Name')) || str(r.Label)
-        : isGroup
-          ? str(rel(r, 'PermissionSetGroup.DeveloperName')) || str(r.Name)
-          : str(r.Name);
-    permissionSets[id] = {
-      id,
-      kind,
-      name,
-      label: str(muting ? r.MasterLabel : r.Label) || name,
-      type,
-      sessionBased: bool(r.HasActivationRequired) || type === 'Session',
-      license: str(rel(r, 'License.DeveloperName')) || undefined,
-      description: str(r.Description) || undefined,
-      profileId: isProfile ? str(r.ProfileId) || undefined : undefined,
-      group: isGroup
-        ? {
-            groupId,
-            memberIds: components.filter((c) => str(c.PermissionSetGroupId) === groupId).map((c) => str(c.PermissionSetId)),
-          }
-        : undefined,
-      systemPermissions: columns.filter((c) => bool(r[`Permissions${c}`])),
-      objectPermissions: {},
-      fieldPermissions: {},
-      appAccess: [],
-    };
+    if (!permissionSets[str(r.Id)]) permissionSets[str(r.Id)] = sourceOf(r, muting, columns, components);
   };
   for (const r of r2.get('sets') ?? []) addSource(r, false);
   for (const r of r2.get('muting') ?? []) addSource(r, true);
@@ -588,93 +590,107 @@ const appFrom = (
   return app;
 };
 
-export const readSnapshot = async (conn: Connection, requirements: Requirements, options: ReadOptions): Promise<OrgSnapshot> => {
-  const objects = unique(requirements.objects.map((o) => o.object)).sort();
-  const fieldNames = unique(requirements.objects.flatMap((o) => o.fields.map((f) => f.field))).sort();
-  const appName = options.app ?? requirements.oauth?.app;
-  // ---- round trip 1 -------------------------------------------------------------------------
-  const first = firstRound(requirements, options, appName, objects, fieldNames);
-  const r1 = await runQueries(conn, first);
-
-  // availablePermissions: the relevant permissions (required, forbidden, implying) that exist in this org
-  const availablePermissions = unique((r1.get('psColumns') ?? []).map((f) => str(f.QualifiedApiName)))
+/** Which relevant permissions this org has a Permissions… column for, and which it has none for. */
+const permissionColumns = (requirements: Requirements, r1: Map<string, SoqlRecord[]>): { available: string[]; columns: string[]; noColumn: string[] } => {
+  // the relevant permissions (required, forbidden, implying) that exist in this org
+  const available = unique((r1.get('psColumns') ?? []).map((f) => str(f.QualifiedApiName)))
     .filter((name) => name.startsWith('Permissions'))
     .map((name) => name.slice('Permissions'.length))
     .sort();
-  const available = new Set(availablePermissions);
+  const has = new Set(available);
   const wanted = relevantPermissions(requirements);
-  const columns = wanted.filter((p) => available.has(p));
-  const noColumn = wanted.filter((p) => !available.has(p) && p === 'CanApproveUninstalledApps');
+  return {
+    available,
+    columns: wanted.filter((p) => has.has(p)),
+    noColumn: wanted.filter((p) => !has.has(p) && p === 'CanApproveUninstalledApps'),
+  };
+};
 
-  const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? [], options.emails ?? []);
-  const userIds = matched.map((m) => str(m.row.Id));
-  const assignments = (r1.get('assignments') ?? []).filter((a) => userIds.includes(str(a.AssigneeId)));
-  const assignedIds = unique(assignments.map((a) => str(a.PermissionSetId))).sort();
-  const groupIds = unique(assignments.map((a) => str(a.PermissionSetGroupId)).filter(Boolean)).sort();
+/** The named app's rows from round trip 1: an installed Connected App, else an External Client App. */
+const appRowsOf = (
+  r1: Map<string, SoqlRecord[]>
+): { appRow?: SoqlRecord; ecaRow?: SoqlRecord; appId?: string; ecaScopeColumns?: string[] } => {
   const appRow = r1.get('app')?.[0];
-  // the named app as an installed Connected App, else as an External Client App
   const ecaRow = appRow ? undefined : r1.get('eca')?.[0];
-  const appId = appRow ? str(appRow.Id) : ecaRow ? str(ecaRow.Id) : undefined;
   const ecaScopeColumns = ((r1.get('ecaSettingsDescribe')?.[0] ?? {}) as { fields?: Array<{ name: string; type: string }> }).fields
     ?.filter((f) => f.name.startsWith(ECA_SCOPE_PREFIX) && f.type === 'boolean')
     .map((f) => f.name);
+  return { appRow, ecaRow, appId: str((appRow ?? ecaRow)?.Id) || undefined, ecaScopeColumns };
+};
 
-  // ---- round trip 2 -------------------------------------------------------------------------
-  const crossCheck = options.crossCheck === false ? { queries: [] } : crossCheckQueries(requirements, userIds, r1.get('entities') ?? []);
-  const second = [...secondRound(requirements, objects, columns, assignedIds, groupIds, appId, ecaRow, ecaScopeColumns), ...crossCheck.queries];
-  const bestEffortErrors: BestEffortErrors = new Map();
-  const [r2, appMeta] = await Promise.all([
-    second.length > 0 ? runQueries(conn, second, bestEffortErrors) : Promise.resolve(new Map<string, SoqlRecord[]>()),
-    appRow && appName ? readMetadata(conn, 'ConnectedApp', [appName]).catch((error: unknown) => {
-          // a policy verdict from data that failed to load would be wrong: no verdict instead
-          throw toOrgError(error, `connected app ${appName} (readMetadata)`, conn);
-        }) : Promise.resolve([]),
-  ]);
-
-  // ---- assemble -------------------------------------------------------------------------------
-  const permissionSets = assembleSources(r2, columns);
-
-  // ---- round trip 3 (only when the org has no column for a relevant permission) -------------------
-  if (noColumn.length > 0) await readMissingColumns(conn, permissionSets, noColumn);
-
-  // ---- objects --------------------------------------------------------------------------------
-  const objectMap = assembleObjects(objects, r1);
-
-  // ---- users ----------------------------------------------------------------------------------
-  const users = assembleUsers(matched, r1, assignments, [appName, str(appMeta[0]?.label), str(ecaRow?.MasterLabel), str(ecaRow?.DeveloperName)]);
-  const crossChecks = assembleCrossChecks(crossCheck, userIds, r1, r2, bestEffortErrors);
-  for (const user of users) {
-    const verdicts = crossChecks.get(user.id);
-    if (verdicts) user.crossCheck = verdicts;
-  }
-
+/** The org row and the daily API usage jsforce saw in the Sforce-Limit-Info header. */
+const orgInfoOf = (conn: Connection, r1: Map<string, SoqlRecord[]>): OrgSnapshot['org'] => {
   const orgRow = r1.get('org')?.[0] ?? {};
   const limit = (conn as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } }).limitInfo?.apiUsage;
+  return {
+    id: str(orgRow.Id),
+    name: str(orgRow.Name),
+    edition: str(orgRow.OrganizationType),
+    isSandbox: bool(orgRow.IsSandbox),
+    instanceUrl: conn.instanceUrl,
+    apiVersion: conn.getApiVersion(),
+    dailyApiRequests: limit ? { max: limit.limit, remaining: Math.max(0, limit.limit - limit.used) } : undefined,
+  };
+};
+
+/** PermissionDependency rows → permission → the permissions it requires. */
+const dependenciesOf = (r1: Map<string, SoqlRecord[]>): Record<string, string[]> => {
   const dependencies: Record<string, string[]> = {};
   for (const d of r1.get('dependencies') ?? []) {
     const p = str(d.Permission).replace(/^Permissions/, '');
     const req = str(d.RequiredPermission).replace(/^Permissions/, '');
     dependencies[p] = unique([...(dependencies[p] ?? []), req]);
   }
-  const app = appFrom(appName, appRow, ecaRow, appMeta, r1, r2);
+  return dependencies;
+};
 
+export const readSnapshot = async (conn: Connection, requirements: Requirements, options: ReadOptions): Promise<OrgSnapshot> => {
+  const objects = unique(requirements.objects.map((o) => o.object)).sort();
+  const fieldNames = unique(requirements.objects.flatMap((o) => o.fields.map((f) => f.field))).sort();
+  const appName = options.app ?? requirements.oauth?.app;
+  // ---- round trip 1 -------------------------------------------------------------------------
+  const r1 = await runQueries(conn, firstRound(requirements, options, appName, objects, fieldNames));
+  const { available, columns, noColumn } = permissionColumns(requirements, r1);
+  const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? [], options.emails ?? []);
+  const userIds = matched.map((m) => str(m.row.Id));
+  const assignments = (r1.get('assignments') ?? []).filter((a) => userIds.includes(str(a.AssigneeId)));
+  const assignedIds = unique(assignments.map((a) => str(a.PermissionSetId))).sort();
+  const groupIds = unique(assignments.map((a) => str(a.PermissionSetGroupId)).filter(Boolean)).sort();
+  const { appRow, ecaRow, appId, ecaScopeColumns } = appRowsOf(r1);
+
+  // ---- round trip 2 (+ a Connected App's readMetadata in parallel) ------------------------------
+  const crossCheck = options.crossCheck === false ? { queries: [] } : crossCheckQueries(requirements, userIds, r1.get('entities') ?? []);
+  const second = [...secondRound(requirements, objects, columns, assignedIds, groupIds, appId, ecaRow, ecaScopeColumns), ...crossCheck.queries];
+  const bestEffortErrors: BestEffortErrors = new Map();
+  const [r2, appMeta] = await Promise.all([
+    second.length > 0 ? runQueries(conn, second, bestEffortErrors) : Promise.resolve(new Map<string, SoqlRecord[]>()),
+    appRow && appName
+      ? readMetadata(conn, 'ConnectedApp', [appName]).catch((error: unknown) => {
+          // a policy verdict from data that failed to load would be wrong: no verdict instead
+          throw toOrgError(error, `connected app ${appName} (readMetadata)`, conn);
+        })
+      : Promise.resolve([]),
+  ]);
+  const permissionSets = assembleSources(r2, columns);
+
+  // ---- round trip 3 (only when the org has no column for a relevant permission) -------------------
+  if (noColumn.length > 0) await readMissingColumns(conn, permissionSets, noColumn);
+
+  const users = assembleUsers(matched, r1, assignments, [appName, str(appMeta[0]?.label), str(ecaRow?.MasterLabel), str(ecaRow?.DeveloperName)]);
+  const crossChecks = assembleCrossChecks(crossCheck, userIds, r1, r2, bestEffortErrors);
+  for (const user of users) {
+    const verdicts = crossChecks.get(user.id);
+    if (verdicts) user.crossCheck = verdicts;
+  }
   return {
-    org: {
-      id: str(orgRow.Id),
-      name: str(orgRow.Name),
-      edition: str(orgRow.OrganizationType),
-      isSandbox: bool(orgRow.IsSandbox),
-      instanceUrl: conn.instanceUrl,
-      apiVersion: conn.getApiVersion(),
-      dailyApiRequests: limit ? { max: limit.limit, remaining: Math.max(0, limit.limit - limit.used) } : undefined,
-    },
+    org: orgInfoOf(conn, r1),
     users,
     unresolvedUsers: unresolved,
     permissionSets,
-    availablePermissions: noColumn.length > 0 ? unique([...availablePermissions, ...noColumn]).sort() : availablePermissions,
-    objects: objectMap,
+    availablePermissions: unique([...available, ...noColumn]).sort(),
+    objects: assembleObjects(objects, r1),
     permissionSetLicenses: Object.fromEntries((r1.get('psls') ?? []).map((p) => [str(p.DeveloperName), str(p.MasterLabel)])),
-    permissionDependencies: dependencies,
-    app,
+    permissionDependencies: dependenciesOf(r1),
+    app: appFrom(appName, appRow, ecaRow, appMeta, r1, r2),
   };
 };
