@@ -85,13 +85,15 @@ export const startEmulator = async (opts: EmulatorOptions): Promise<EmulatorHand
  */
 export const registerOrg = async (h: { instanceUrl: string; accessToken: string; username: string; alias?: string }): Promise<void> => {
   const { AuthInfo, StateAggregator } = await import('@salesforce/core');
-  const authInfo = await AuthInfo.create({
-    username: h.username,
-    accessTokenOptions: { accessToken: h.accessToken, instanceUrl: h.instanceUrl, loginUrl: h.instanceUrl },
-  });
-  await authInfo.save();
-  if (h.alias) {
-    const aggregator = await StateAggregator.getInstance();
-    await aggregator.aliases.setAndSave(h.alias, h.username);
+  const aggregator = await StateAggregator.getInstance();
+  const fresh = { accessToken: h.accessToken, instanceUrl: h.instanceUrl, loginUrl: h.instanceUrl };
+  if (await aggregator.orgs.hasFile(h.username)) {
+    // an earlier emulator run registered this username: point it at this one (new URL, new token)
+    const existing = await AuthInfo.create({ username: h.username });
+    await existing.save(fresh);
+  } else {
+    const authInfo = await AuthInfo.create({ username: h.username, accessTokenOptions: fresh });
+    await authInfo.save();
   }
+  if (h.alias) await aggregator.aliases.setAndSave(h.alias, h.username);
 };
