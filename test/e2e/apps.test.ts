@@ -22,7 +22,7 @@ const caseState = (name: string): OrgState => YAML.parse(readFileSync(join(repoR
 
 const findingsOf = (result: CheckResult, username: string): Finding[] => {
   const user = result.users.find((u) => u.username === username);
-  expect(user, `user ${username} in ${result.users.map((u) => u.username).join(', ')}`).to.exist;
+  expect(user, `user ${username} in ${result.users.map((u) => u.username).join(', ')}`).to.not.equal(undefined);
   return user!.findings;
 };
 const oauthOf = (result: CheckResult, username: string): Array<[string, string, string]> =>
@@ -31,12 +31,12 @@ const oauthOf = (result: CheckResult, username: string): Array<[string, string, 
     .map((f) => [f.requirement, f.status, f.message]);
 const finding = (result: CheckResult, username: string, requirement: string): Finding => {
   const f = findingsOf(result, username).find((x) => x.requirement === requirement);
-  expect(f, `finding "${requirement}"`).to.exist;
+  expect(f, `finding "${requirement}"`).to.not.equal(undefined);
   return f!;
 };
 const check = async (emu: RunningEmulator, args: string[]): Promise<{ code: number; result: CheckResult; stderr: string }> => {
   const r = await runCli(emu.home, ['integration', 'check', '-o', emu.alias, ...args, '--json']);
-  expect(r.json, r.stdout + r.stderr).to.exist;
+  expect(r.json, r.stdout + r.stderr).to.not.equal(undefined);
   return { code: r.code, result: r.json!.result as CheckResult, stderr: r.stderr };
 };
 

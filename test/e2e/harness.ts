@@ -36,6 +36,8 @@ export type RunningEmulator = {
   setFaults(rules: unknown[]): Promise<void>;
   state(): Promise<Record<string, unknown>>;
   setState(state: unknown): Promise<void>;
+  /** Make Salesforce's UserEntityAccess / UserFieldAccess answers differ from the org's grants (PUT /__emulator/access-overrides) */
+  setAccessOverrides(overrides: unknown[]): Promise<void>;
   /** Everything the emulator printed (for the secret scan) */
   output(): string;
 };
@@ -86,8 +88,8 @@ export const startEmulator = async (
     url,
     home,
     alias,
-    output: () => out,
-    stop: async () => {
+    output: (): string => out,
+    stop: async (): Promise<void> => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
@@ -95,21 +97,24 @@ export const startEmulator = async (
       }
       rmSync(home, { recursive: true, force: true });
     },
-    log: async () => (await api('GET', '/__emulator/log')) as RequestLogEntry[],
-    clearLog: async () => {
+    log: async (): Promise<RequestLogEntry[]> => (await api('GET', '/__emulator/log')) as RequestLogEntry[],
+    clearLog: async (): Promise<void> => {
       await api('DELETE', '/__emulator/log');
     },
-    setFaults: async (rules) => {
+    setFaults: async (rules): Promise<void> => {
       await api('PUT', '/__emulator/faults', rules);
     },
-    state: async () => (await api('GET', '/__emulator/state')) as Record<string, unknown>,
-    setState: async (s) => {
+    state: async (): Promise<Record<string, unknown>> => (await api('GET', '/__emulator/state')) as Record<string, unknown>,
+    setState: async (s): Promise<void> => {
       await api('PUT', '/__emulator/state', s);
+    },
+    setAccessOverrides: async (overrides): Promise<void> => {
+      await api('PUT', '/__emulator/access-overrides', overrides);
     },
   };
 };
 
-export type CliResult = { code: number; stdout: string; stderr: string; json?: { status: number; result?: unknown; name?: string; message?: string; [k: string]: unknown } };
+export type CliResult = { code: number; stdout: string; stderr: string; json?: { [k: string]: unknown; status: number; result?: unknown; name?: string; message?: string } };
 
 /** Run the real bin/run.js with args, as a user would. */
 export const runCli = async (home: string, args: string[], options: { cwd?: string; input?: string } = {}): Promise<CliResult> => {

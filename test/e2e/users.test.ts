@@ -15,7 +15,7 @@ const CASES = 'emulator/states/cases';
 
 const findingsOf = (result: CheckResult, username: string): Finding[] => {
   const user = result.users.find((u) => u.username === username);
-  expect(user, `user ${username} in ${result.users.map((u) => u.username).join(', ')}`).to.exist;
+  expect(user, `user ${username} in ${result.users.map((u) => u.username).join(', ')}`).to.not.equal(undefined);
   return user!.findings;
 };
 const problems = (result: CheckResult, username: string): Array<[string, string]> =>

@@ -70,7 +70,7 @@ describe('evaluation: cross-check with UserEntityAccess / UserFieldAccess', () =
     const notAccessible = verdictWith({ ...agreeing, fields: { ...agreeing.fields, 'Contact.Phone': { read: false, edit: false, create: false } } });
     const f = findingOf(notAccessible, 'Contact.Phone: read');
     expect(f.status).to.equal('warn');
-    expect(f.message).to.include("UserFieldAccess says the user cannot read Contact.Phone");
+    expect(f.message).to.include('UserFieldAccess says the user cannot read Contact.Phone');
   });
 
   it('items without a Salesforce verdict are not compared (never a disagreement)', () => {

@@ -14,6 +14,7 @@ const particles = [
   { DurableId: '01I000000000001.00N000000000001', QualifiedApiName: 'External_Id__c', EntityDefinition: { QualifiedApiName: 'Vendor_Sync__c' } },
 ];
 const requirements = makeRequirements({
+  // eslint-disable-next-line camelcase
   objects: { Contact: { access: ['read'], fields: { edit: ['Email'] } }, Vendor_Sync__c: { access: ['create'], fields: { read: ['External_Id__c'] } }, Lead: { access: ['read'] } },
 });
 
