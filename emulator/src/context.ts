@@ -5,10 +5,13 @@
 import type { OrgState } from './orgState.js';
 import { buildDescribes, type DescribeCatalog } from './describes.js';
 import { validateState } from './state.js';
-import { compileTables, type Db } from './tables.js';
+import { compileTables } from './tables.js';
+import type { Db } from './db.js';
 import { SoqlEngine } from './soql.js';
 
 export type MetadataContext = {
+  /** scratch space for async deploy jobs */
+  deploys: Map<string, unknown>;
   /** current state (names-based) */
   getState(): OrgState;
   /** validate + recompile + replace atomically; throws Error(message) when refused */
@@ -16,8 +19,6 @@ export type MetadataContext = {
   describe(objectName: string): { name: string; fields: Array<{ name: string; permissionable: boolean }> } | undefined;
   /** system permission names that exist in this org */
   availablePermissions(): Set<string>;
-  /** scratch space for async deploy jobs */
-  deploys: Map<string, unknown>;
 };
 
 type Compiled = { state: OrgState; describes: DescribeCatalog; db: Db; engine: SoqlEngine };
@@ -72,7 +73,7 @@ export class OrgModel {
     return {
       getState: () => this.getState(),
       commit: (next) => this.commit(next),
-      describe: (objectName) => {
+      describe: (objectName): ReturnType<MetadataContext['describe']> => {
         const d = this.describes.get(objectName);
         if (!d || !this.describes.dataObjectNames().includes(d.name)) return undefined;
         return { name: d.name, fields: d.fields.map((f) => ({ name: f.name, permissionable: f.permissionable === true })) };

@@ -7,10 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OrgState } from './orgState.js';
+import type { ObjectExtra, OrgState } from './orgState.js';
 import { SETUP_TABLES, type ApiSurface, type ColumnType, type SetupTableSchema } from './schema.js';
 
 export type DescribeField = {
+  [key: string]: unknown;
   name: string;
   type: string;
   label: string;
@@ -21,10 +22,10 @@ export type DescribeField = {
   custom: boolean;
   referenceTo: string[] | null;
   relationshipName: string | null;
-  [key: string]: unknown;
 };
 
 export type SObjectDescribe = {
+  [key: string]: unknown;
   name: string;
   label: string;
   labelPlural: string;
@@ -36,10 +37,11 @@ export type SObjectDescribe = {
   deletable: boolean;
   fields: DescribeField[];
   urls: Record<string, string>;
-  [key: string]: unknown;
 };
 
 export type DescribeCatalog = {
+  /** system permission names that exist in this org */
+  availablePermissions: Set<string>;
   /** case-insensitive look-up of any object (data or setup) */
   get(name: string): SObjectDescribe | undefined;
   /** the objects of the org's data model (fixtures + extra − absent), canonical names */
@@ -48,8 +50,6 @@ export type DescribeCatalog = {
   allNames(): string[];
   /** which API serves the object */
   api(name: string): ApiSurface;
-  /** system permission names that exist in this org */
-  availablePermissions: Set<string>;
   /** a field of an object, case-insensitive */
   field(objectName: string, fieldName: string): DescribeField | undefined;
 };
@@ -442,51 +442,65 @@ const setupDescribes = (perms: Set<string>): Map<string, SObjectDescribe> => {
   return setup;
 };
 
-/** Builds the describes of an org with this state. Unknown `objects.absent` entries are ignored. */
-export const buildDescribes = (state: OrgState): DescribeCatalog => {
+/** The fixture objects' describes, with the Person Account fields when the org has them. */
+const fixtureDataObjects = (state: OrgState): Map<string, SObjectDescribe> => {
   const data = new Map<string, SObjectDescribe>();
   for (const name of FIXTURE_OBJECTS) {
     const base = loadFixtureDescribe(name);
     data.set(name, { ...base, fields: [...base.fields], urls: describeUrls(name) });
   }
-  if (state.personAccounts === true) {
-    const account = data.get('Account');
-    if (account) {
-      const have = new Set(account.fields.map((f) => f.name));
-      for (const spec of PERSON_ACCOUNT_FIELDS) if (!have.has(spec.name)) account.fields.push(makeField(spec));
-    }
+  const account = data.get('Account');
+  if (state.personAccounts === true && account) {
+    const have = new Set(account.fields.map((f) => f.name));
+    for (const spec of PERSON_ACCOUNT_FIELDS) if (!have.has(spec.name)) account.fields.push(makeField(spec));
   }
-  const findData = (name: string): SObjectDescribe | undefined => {
-    const lower = name.toLowerCase();
-    for (const [k, v] of data) if (k.toLowerCase() === lower) return v;
-    return undefined;
-  };
-  for (const extra of state.objects?.extra ?? []) {
-    let obj = findData(extra.object);
+  return data;
+};
+
+const findDataObject = (data: Map<string, SObjectDescribe>, name: string): SObjectDescribe | undefined => {
+  const lower = name.toLowerCase();
+  for (const [k, v] of data) if (k.toLowerCase() === lower) return v;
+  return undefined;
+};
+
+/** `objects.extra`: objects the org adds (minimal describes) and fields added to or replaced on any object. */
+const addExtras = (data: Map<string, SObjectDescribe>, extras: ObjectExtra[]): void => {
+  for (const extra of extras) {
+    let obj = findDataObject(data, extra.object);
     if (!obj) {
       obj = minimalObject(extra.object, extra.field ? undefined : extra.label);
       data.set(extra.object, obj);
     }
-    if (extra.field) {
-      const existing = obj.fields.findIndex((f) => f.name.toLowerCase() === extra.field?.toLowerCase());
-      const field = makeField({
-        name: extra.field,
-        type: extra.type ?? 'string',
-        label: extra.label,
-        permissionable: extra.permissionable ?? true,
-        nillable: extra.nillable ?? true,
-      });
-      if (existing >= 0) obj.fields[existing] = field;
-      else obj.fields.push(field);
-    }
+    if (!extra.field) continue;
+    const existing = obj.fields.findIndex((f) => f.name.toLowerCase() === extra.field?.toLowerCase());
+    const field = makeField({
+      name: extra.field,
+      type: extra.type ?? 'string',
+      label: extra.label,
+      permissionable: extra.permissionable ?? true,
+      nillable: extra.nillable ?? true,
+    });
+    if (existing >= 0) obj.fields[existing] = field;
+    else obj.fields.push(field);
   }
-  for (const absent of state.objects?.absent ?? []) {
-    const [objectName, fieldName] = absent.split('.');
-    const obj = findData(objectName);
+};
+
+/** `objects.absent`: objects ('Lead') or fields ('Account.Rating') the org does not have. */
+const removeAbsent = (data: Map<string, SObjectDescribe>, absent: string[]): void => {
+  for (const entry of absent) {
+    const [objectName, fieldName] = entry.split('.');
+    const obj = findDataObject(data, objectName);
     if (!obj) continue;
     if (fieldName) obj.fields = obj.fields.filter((f) => f.name.toLowerCase() !== fieldName.toLowerCase());
     else data.delete(obj.name);
   }
+};
+
+/** Builds the describes of an org with this state. Unknown `objects.absent` entries are ignored. */
+export const buildDescribes = (state: OrgState): DescribeCatalog => {
+  const data = fixtureDataObjects(state);
+  addExtras(data, state.objects?.extra ?? []);
+  removeAbsent(data, state.objects?.absent ?? []);
 
   const availablePermissions = availablePermissionsFor(state);
   const setup = setupDescribes(availablePermissions);
@@ -503,12 +517,12 @@ export const buildDescribes = (state: OrgState): DescribeCatalog => {
   const fieldIndex = new Map<string, Map<string, DescribeField>>();
 
   return {
+    availablePermissions,
     get: (name) => byLower.get(name.toLowerCase()),
     dataObjectNames: () => [...data.keys()],
     allNames: () => [...data.keys(), ...setup.keys()],
     api: (name) => surfaces.get(name.toLowerCase()) ?? 'data',
-    availablePermissions,
-    field(objectName, fieldName) {
+    field(objectName, fieldName): DescribeField | undefined {
       const obj = byLower.get(objectName.toLowerCase());
       if (!obj) return undefined;
       let idx = fieldIndex.get(obj.name);

@@ -14,7 +14,7 @@ import { SoqlError, unsupportedType, type SfRecord } from './soql.js';
 import { StateError, serializeState } from './state.js';
 import { createRecord, deleteRecord, WriteError } from './writes.js';
 import { KEY_PREFIX } from './ids.js';
-import type { Row, Table } from './tables.js';
+import { cellValue, type Row, type Table } from './db.js';
 import type { SObjectDescribe } from './describes.js';
 import { parseAccessOverrides, type AccessOverride } from './userAccess.js';
 
@@ -174,6 +174,106 @@ const randomToken = (n: number): string => {
   return out;
 };
 
+const bearer = (headers: http.IncomingHttpHeaders): string | undefined => {
+  const h = headers.authorization;
+  if (!h) return undefined;
+  const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h.trim());
+  return m ? m[1].trim() : undefined;
+};
+
+const methodNotAllowed = (method: string): Res => sfError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET`);
+
+const versions = (): Res => ({
+  status: 200,
+  json: VERSIONS.map((v) => ({ label: VERSION_LABELS[v] ?? v, url: `/services/data/v${v}`, version: v })),
+});
+
+const resources = (version: string, tooling: boolean): Record<string, string> => {
+  const base = `/services/data/v${version}${tooling ? '/tooling' : ''}`;
+  if (tooling) return { sobjects: `${base}/sobjects`, query: `${base}/query` };
+  return {
+    sobjects: `${base}/sobjects`,
+    query: `${base}/query`,
+    queryAll: `${base}/queryAll`,
+    tooling: `${base}/tooling`,
+    composite: `${base}/composite`,
+    limits: `${base}/limits`,
+    metadata: `${base}/metadata`,
+  };
+};
+
+const locatorUrl = (cursorId: string, offset: number, version: string, tooling: boolean): string =>
+  `/services/data/v${version}/${tooling ? 'tooling/' : ''}query/${cursorId}-${offset}`;
+
+const withVersion = (d: SObjectDescribe, version: string, tooling: boolean): SObjectDescribe => {
+  const base = `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${d.name}`;
+  return { ...d, urls: { ...d.urls, sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` } };
+};
+
+const globalEntry = (d: SObjectDescribe, version: string, tooling: boolean): Record<string, unknown> => {
+  const base = `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${d.name}`;
+  return {
+    activateable: false,
+    createable: d.createable,
+    custom: d.custom,
+    customSetting: false,
+    deletable: d.deletable,
+    deprecatedAndHidden: false,
+    feedEnabled: false,
+    keyPrefix: d.keyPrefix,
+    label: d.label,
+    labelPlural: d.labelPlural,
+    layoutable: d.layoutable ?? false,
+    mergeable: false,
+    mruEnabled: false,
+    name: d.name,
+    queryable: true,
+    replicateable: false,
+    retrieveable: true,
+    searchable: d.searchable ?? false,
+    triggerable: false,
+    undeletable: false,
+    updateable: d.updateable,
+    urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` },
+  };
+};
+
+const fullRecord = (table: Table, row: Row, version: string, tooling: boolean, only?: string[]): SfRecord => {
+  const key = cellValue(table, row, table.keyColumn);
+  const out: SfRecord = {
+    attributes: { type: table.name, url: `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${table.name}/${String(key)}` },
+  };
+  const cols = only ? only.map((c) => table.columns.get(c.toLowerCase())).filter((c): c is string => c !== undefined) : [...table.columns.values()];
+  for (const c of cols) out[c] = cellValue(table, row, c);
+  return out;
+};
+
+const jsonBody = (req: Req): Record<string, unknown> => {
+  try {
+    const parsed = JSON.parse(req.body.toString('utf8') || '{}') as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new WriteError(400, 'JSON_PARSER_ERROR', 'The request body is not a JSON object');
+};
+
+const subRequest = (method: string, url: string, body: unknown, headers: http.IncomingHttpHeaders): Req => {
+  const abs = url.startsWith('/') ? url : `/services/data/${url}`;
+  const { path, search } = normalisePath(abs);
+  const text = body === undefined || body === null ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  return { method: method.toUpperCase(), path, query: new URLSearchParams(search), headers, body: Buffer.from(text, 'utf8') };
+};
+
+const soapFault = (code: string, message: string, status = 500): Res => {
+  const esc = message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return {
+    status,
+    contentType: 'text/xml;charset=UTF-8',
+    text: `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com"><soapenv:Body><soapenv:Fault><faultcode>${code}</faultcode><faultstring>${esc}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`,
+  };
+};
+
 export type ServerOptions = { latencyMs?: number; username: string };
 
 export class EmulatorServer {
@@ -278,7 +378,7 @@ export class EmulatorServer {
 
     let result: Res | 'reset' | 'timeout';
     if (!logged) {
-      result = await this.testEndpoint(method, path, new URLSearchParams(search), body);
+      result = this.testEndpoint(method, path, new URLSearchParams(search), body);
     } else {
       if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
       const fault = this.requestFault(method, logPath, body);
@@ -367,7 +467,7 @@ export class EmulatorServer {
       const rest = this.faultResponse(f, about);
       const first = typeof rest === 'object' && Array.isArray(rest.json) ? (rest.json[0] as { errorCode: string; message: string }) : undefined;
       const code = first?.errorCode ?? 'UNKNOWN_EXCEPTION';
-      return this.soapFault(`sf:${code}`, `${code}: ${first?.message ?? 'fault'}`, 500);
+      return soapFault(`sf:${code}`, `${code}: ${first?.message ?? 'fault'}`, 500);
     }
     switch (f.fault) {
       case 'reset':
@@ -393,31 +493,24 @@ export class EmulatorServer {
     }
   }
 
-  private bearer(headers: http.IncomingHttpHeaders): string | undefined {
-    const h = headers.authorization;
-    if (!h) return undefined;
-    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h.trim());
-    return m ? m[1].trim() : undefined;
-  }
-
   // ------------------------------------------------------------------ top-level dispatch (auth, limits)
 
   private async dispatchTop(req: Req): Promise<Res> {
     const { path, method } = req;
     if (path.startsWith('/services/oauth2/')) return this.oauth(req);
-    if (path === '/services/data' && method === 'GET') return this.versions();
+    if (path === '/services/data' && method === 'GET') return versions();
     const isData = path.startsWith('/services/data/');
     const isSoap = path.startsWith('/services/Soap/');
     if (!isData && !isSoap) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
 
-    let token = this.bearer(req.headers);
+    let token = bearer(req.headers);
     if (!token && isSoap) token = /<(?:[\w-]+:)?sessionId>([^<]+)</.exec(req.body.toString('utf8'))?.[1]?.trim();
     if (!token || !this.tokens.has(token)) {
-      if (isSoap) return this.soapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session', 500);
+      if (isSoap) return soapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session', 500);
       return invalidSession();
     }
     if (this.model.state.apiEnabledForOrg === false) {
-      if (isSoap) return this.soapFault('sf:API_DISABLED_FOR_ORG', 'API_DISABLED_FOR_ORG: API is not enabled for this Organization or Partner', 500);
+      if (isSoap) return soapFault('sf:API_DISABLED_FOR_ORG', 'API_DISABLED_FOR_ORG: API is not enabled for this Organization or Partner', 500);
       return sfError(403, 'API_DISABLED_FOR_ORG', 'API is not enabled for this Organization or Partner');
     }
     if (this.apiUsage() >= this.apiMax()) return sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
@@ -437,12 +530,12 @@ export class EmulatorServer {
     const tooling = parts[0] === 'tooling';
     const p = tooling ? parts.slice(1) : parts;
 
-    if (p.length === 0) return { status: 200, json: this.resources(version, tooling) };
+    if (p.length === 0) return { status: 200, json: resources(version, tooling) };
     try {
       switch (p[0]) {
         case 'query':
         case 'queryAll':
-          if (method !== 'GET') return this.methodNotAllowed(method);
+          if (method !== 'GET') return methodNotAllowed(method);
           if (p.length === 1) return this.query(req, version, tooling);
           return this.queryMore(p[1], version);
         case 'sobjects':
@@ -466,32 +559,7 @@ export class EmulatorServer {
     return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
   }
 
-  private methodNotAllowed(method: string): Res {
-    return sfError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET`);
-  }
-
   // ------------------------------------------------------------------ resources
-
-  private versions(): Res {
-    return {
-      status: 200,
-      json: VERSIONS.map((v) => ({ label: VERSION_LABELS[v] ?? v, url: `/services/data/v${v}`, version: v })),
-    };
-  }
-
-  private resources(version: string, tooling: boolean): Record<string, string> {
-    const base = `/services/data/v${version}${tooling ? '/tooling' : ''}`;
-    if (tooling) return { sobjects: `${base}/sobjects`, query: `${base}/query` };
-    return {
-      sobjects: `${base}/sobjects`,
-      query: `${base}/query`,
-      queryAll: `${base}/queryAll`,
-      tooling: `${base}/tooling`,
-      composite: `${base}/composite`,
-      limits: `${base}/limits`,
-      metadata: `${base}/metadata`,
-    };
-  }
 
   private limits(): Record<string, { Max: number; Remaining: number }> {
     const max = this.apiMax();
@@ -508,10 +576,11 @@ export class EmulatorServer {
 
   // ------------------------------------------------------------------ OAuth
 
+  /* eslint-disable camelcase -- Salesforce's names: the OAuth token and userinfo responses are snake_case on the wire */
   private oauth(req: Req): Res {
     const { path, method } = req;
     if (path === '/services/oauth2/userinfo') {
-      const token = this.bearer(req.headers);
+      const token = bearer(req.headers);
       const username = token ? this.tokens.get(token) : undefined;
       if (!username) return { status: 403, text: 'Bad_OAuth_Token', contentType: 'text/plain' };
       return { status: 200, json: this.userinfo(username) };
@@ -584,6 +653,7 @@ export class EmulatorServer {
       updated_at: '2024-01-15T10:00:00Z',
     };
   }
+  /* eslint-enable camelcase */
 
   // ------------------------------------------------------------------ query
 
@@ -605,14 +675,10 @@ export class EmulatorServer {
       json: {
         totalSize: outcome.totalSize,
         done: false,
-        nextRecordsUrl: this.locatorUrl(cursorId, batch, version, tooling),
+        nextRecordsUrl: locatorUrl(cursorId, batch, version, tooling),
         records: outcome.records.slice(0, batch),
       },
     };
-  }
-
-  private locatorUrl(cursorId: string, offset: number, version: string, tooling: boolean): string {
-    return `/services/data/v${version}/${tooling ? 'tooling/' : ''}query/${cursorId}-${offset}`;
   }
 
   private queryMore(locator: string, version: string): Res {
@@ -624,7 +690,7 @@ export class EmulatorServer {
     const next = offset + cursor.batch;
     const done = next >= cursor.records.length;
     const json: Record<string, unknown> = { totalSize: cursor.records.length, done };
-    if (!done) json.nextRecordsUrl = this.locatorUrl(m[1], next, version, cursor.tooling);
+    if (!done) json.nextRecordsUrl = locatorUrl(m[1], next, version, cursor.tooling);
     json.records = page;
     return { status: 200, json };
   }
@@ -639,64 +705,31 @@ export class EmulatorServer {
     return d;
   }
 
-  private withVersion(d: SObjectDescribe, version: string, tooling: boolean): SObjectDescribe {
-    const base = `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${d.name}`;
-    return { ...d, urls: { ...d.urls, sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` } };
-  }
-
-  private globalEntry(d: SObjectDescribe, version: string, tooling: boolean): Record<string, unknown> {
-    const base = `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${d.name}`;
-    return {
-      activateable: false,
-      createable: d.createable,
-      custom: d.custom,
-      customSetting: false,
-      deletable: d.deletable,
-      deprecatedAndHidden: false,
-      feedEnabled: false,
-      keyPrefix: d.keyPrefix,
-      label: d.label,
-      labelPlural: d.labelPlural,
-      layoutable: d.layoutable ?? false,
-      mergeable: false,
-      mruEnabled: false,
-      name: d.name,
-      queryable: true,
-      replicateable: false,
-      retrieveable: true,
-      searchable: d.searchable ?? false,
-      triggerable: false,
-      undeletable: false,
-      updateable: d.updateable,
-      urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` },
-    };
-  }
-
   private sobjects(req: Req, p: string[], version: string, tooling: boolean): Res {
     const method = req.method;
     if (p.length === 0) {
-      if (method !== 'GET') return this.methodNotAllowed(method);
+      if (method !== 'GET') return methodNotAllowed(method);
       const sobjects = this.model.describes
         .allNames()
         .map((n) => this.describeFor(n, tooling))
         .filter((d): d is SObjectDescribe => d !== undefined)
-        .map((d) => this.globalEntry(d, version, tooling));
+        .map((d) => globalEntry(d, version, tooling));
       return { status: 200, json: { encoding: 'UTF-8', maxBatchSize: 200, sobjects } };
     }
     const d = this.describeFor(p[0], tooling);
     if (!d) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
     if (p.length === 1) {
       if (method === 'POST') {
-        const body = this.jsonBody(req);
+        const body = jsonBody(req);
         const id = createRecord(this.model, d.name, body);
         return { status: 201, json: { id, success: true, errors: [] } };
       }
-      if (method !== 'GET') return this.methodNotAllowed(method);
-      return { status: 200, json: { objectDescribe: this.globalEntry(d, version, tooling), recentItems: [] } };
+      if (method !== 'GET') return methodNotAllowed(method);
+      return { status: 200, json: { objectDescribe: globalEntry(d, version, tooling), recentItems: [] } };
     }
     if (p[1] === 'describe' && p.length === 2) {
-      if (method !== 'GET') return this.methodNotAllowed(method);
-      return { status: 200, json: this.withVersion(d, version, tooling) };
+      if (method !== 'GET') return methodNotAllowed(method);
+      return { status: 200, json: withVersion(d, version, tooling) };
     }
     if (p.length === 2) {
       const id = p[1];
@@ -704,40 +737,20 @@ export class EmulatorServer {
         deleteRecord(this.model, d.name, id);
         return { status: 204, text: '' };
       }
-      if (method !== 'GET') return this.methodNotAllowed(method);
+      if (method !== 'GET') return methodNotAllowed(method);
       const table = this.model.db.table(d.name);
       const row = table ? this.model.db.lookup(table, table.keyColumn, id)[0] : undefined;
       if (!table || !row) return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
       const wanted = req.query.get('fields');
-      return { status: 200, json: this.fullRecord(table, row, version, tooling, wanted ? wanted.split(',').map((s) => s.trim()) : undefined) };
+      return { status: 200, json: fullRecord(table, row, version, tooling, wanted ? wanted.split(',').map((s) => s.trim()) : undefined) };
     }
     return sfError(404, 'NOT_FOUND', 'The requested resource does not exist');
-  }
-
-  private fullRecord(table: Table, row: Row, version: string, tooling: boolean, only?: string[]): SfRecord {
-    const key = this.model.db.value(table, row, table.keyColumn);
-    const out: SfRecord = {
-      attributes: { type: table.name, url: `/services/data/v${version}/${tooling ? 'tooling/' : ''}sobjects/${table.name}/${String(key)}` },
-    };
-    const cols = only ? only.map((c) => table.columns.get(c.toLowerCase())).filter((c): c is string => c !== undefined) : [...table.columns.values()];
-    for (const c of cols) out[c] = this.model.db.value(table, row, c);
-    return out;
-  }
-
-  private jsonBody(req: Req): Record<string, unknown> {
-    try {
-      const parsed = JSON.parse(req.body.toString('utf8') || '{}') as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    } catch {
-      // fall through
-    }
-    throw new WriteError(400, 'JSON_PARSER_ERROR', 'The request body is not a JSON object');
   }
 
   // ------------------------------------------------------------------ composite
 
   private async composite(req: Req, p: string[], version: string, token: string): Promise<Res> {
-    if (req.method !== 'POST' && !(p[0] === 'sobjects' && req.method === 'DELETE')) return this.methodNotAllowed(req.method);
+    if (req.method !== 'POST' && !(p[0] === 'sobjects' && req.method === 'DELETE')) return methodNotAllowed(req.method);
     if (p[0] === 'sobjects') return this.compositeSobjects(req);
     if (p[0] === 'batch') return this.compositeBatch(req, version, token);
     if (p.length === 0) return this.compositeGraphless(req, token);
@@ -759,7 +772,7 @@ export class EmulatorServer {
       });
       return { status: 200, json: results };
     }
-    const body = this.jsonBody(req);
+    const body = jsonBody(req);
     const records = Array.isArray(body.records) ? (body.records as Array<Record<string, unknown>>) : [];
     const allOrNone = body.allOrNone === true;
     const before = this.model.getState();
@@ -798,15 +811,16 @@ export class EmulatorServer {
     return { status: 200, json: results };
   }
 
-  private subRequest(method: string, url: string, body: unknown, headers: http.IncomingHttpHeaders): Req {
-    const abs = url.startsWith('/') ? url : `/services/data/${url}`;
-    const { path, search } = normalisePath(abs);
-    const text = body === undefined || body === null ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-    return { method: method.toUpperCase(), path, query: new URLSearchParams(search), headers, body: Buffer.from(text, 'utf8') };
+  /** A composite subrequest's answer: an injected fault (subrequest rules) or the routed request's. */
+  private async answerSubrequest(sub: Req, token: string): Promise<Res> {
+    const subFault = this.matchFault(subrequestTarget(sub), true);
+    const faulted = subFault ? this.faultResponse(subFault, faultSubject(sub.path, sub.query)) : undefined;
+    if (faulted === 'reset' || faulted === 'timeout') throw new ConnectionFault(faulted);
+    return faulted ?? this.dispatch(sub, token);
   }
 
   private async compositeBatch(req: Req, version: string, token: string): Promise<Res> {
-    const body = this.jsonBody(req);
+    const body = jsonBody(req);
     const requests = Array.isArray(body.batchRequests) ? (body.batchRequests as Array<Record<string, unknown>>) : [];
     if (requests.length > 25) return sfError(400, 'INVALID_BATCH_REQUEST', 'A batch cannot contain more than 25 requests');
     const haltOnError = body.haltOnError === true;
@@ -818,11 +832,9 @@ export class EmulatorServer {
         continue;
       }
       const url = String(r.url ?? '');
-      const sub = this.subRequest(String(r.method ?? 'GET'), url.startsWith('/') ? url : url.startsWith('v') ? url : `v${version}/${url}`, r.richInput, req.headers);
-      const subFault = this.matchFault(subrequestTarget(sub), true);
-      const faulted = subFault ? this.faultResponse(subFault, faultSubject(sub.path, sub.query)) : undefined;
-      if (faulted === 'reset' || faulted === 'timeout') throw new ConnectionFault(faulted);
-      const res = faulted ?? (await this.dispatch(sub, token));
+      const sub = subRequest(String(r.method ?? 'GET'), url.startsWith('/') ? url : url.startsWith('v') ? url : `v${version}/${url}`, r.richInput, req.headers);
+      // eslint-disable-next-line no-await-in-loop -- subrequests run one after another (haltOnError, references to earlier results)
+      const res = await this.answerSubrequest(sub, token);
       results.push({ statusCode: res.status, result: res.json ?? null });
       if (res.status >= 400 && haltOnError) halted = true;
     }
@@ -830,7 +842,7 @@ export class EmulatorServer {
   }
 
   private async compositeGraphless(req: Req, token: string): Promise<Res> {
-    const body = this.jsonBody(req);
+    const body = jsonBody(req);
     const requests = Array.isArray(body.compositeRequest) ? (body.compositeRequest as Array<Record<string, unknown>>) : [];
     const allOrNone = body.allOrNone === true;
     const before = this.model.getState();
@@ -870,11 +882,9 @@ export class EmulatorServer {
         });
         continue;
       }
-      const sub = this.subRequest(String(r.method ?? 'GET'), url, subBody, req.headers);
-      const subFault = this.matchFault(subrequestTarget(sub), true);
-      const faulted = subFault ? this.faultResponse(subFault, faultSubject(sub.path, sub.query)) : undefined;
-      if (faulted === 'reset' || faulted === 'timeout') throw new ConnectionFault(faulted);
-      const res = faulted ?? (await this.dispatch(sub, token));
+      const sub = subRequest(String(r.method ?? 'GET'), url, subBody, req.headers);
+      // eslint-disable-next-line no-await-in-loop -- subrequests run one after another (haltOnError, references to earlier results)
+      const res = await this.answerSubrequest(sub, token);
       if (res.status < 400) bodies.set(referenceId, res.json);
       else failed = true;
       out.push({ body: res.json ?? null, httpHeaders: {}, httpStatusCode: res.status, referenceId });
@@ -896,20 +906,11 @@ export class EmulatorServer {
     return this.metadataModule;
   }
 
-  private soapFault(code: string, message: string, status = 500): Res {
-    const esc = message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    return {
-      status,
-      contentType: 'text/xml;charset=UTF-8',
-      text: `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com"><soapenv:Body><soapenv:Fault><faultcode>${code}</faultcode><faultstring>${esc}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`,
-    };
-  }
-
   private async soap(req: Req): Promise<Res> {
     if (!/^\/services\/Soap\/m\/\d+\.\d+/.test(req.path) || req.method !== 'POST')
-      return this.soapFault('sf:UNKNOWN_EXCEPTION', 'Only the Metadata API (/services/Soap/m/VERSION) is served by this emulator');
+      return soapFault('sf:UNKNOWN_EXCEPTION', 'Only the Metadata API (/services/Soap/m/VERSION) is served by this emulator');
     const mod = await this.loadMetadata();
-    if (!mod) return this.soapFault('sf:UNKNOWN_EXCEPTION', 'The Metadata API is not available in this emulator build');
+    if (!mod) return soapFault('sf:UNKNOWN_EXCEPTION', 'The Metadata API is not available in this emulator build');
     const action = req.headers.soapaction;
     const out = await mod.handleSoap(this.metadataCtx, req.body.toString('utf8'), Array.isArray(action) ? action[0] : action);
     return { status: out.status, text: out.body, contentType: 'text/xml;charset=UTF-8' };
@@ -964,48 +965,70 @@ export class EmulatorServer {
    * field. Only those rows change: nothing else the org answers follows from an override. 400 `{ error }` for an
    * unknown column or a malformed body.
    */
-  private async testEndpoint(method: string, path: string, query: URLSearchParams, body: Buffer): Promise<Res> {
-    await Promise.resolve();
-    if (path === '/__emulator/state') {
-      if (method === 'GET') {
-        if (query.get('format') === 'yaml') return { status: 200, text: serializeState(this.model.state), contentType: 'application/yaml' };
-        return { status: 200, json: this.model.state };
-      }
-      if (method === 'PUT' || method === 'POST') {
-        try {
-          const parsed = YAML.parse(body.toString('utf8')) as OrgState;
-          this.model.commit(parsed ?? {});
-          return { status: 200, json: { ok: true } };
-        } catch (e) {
-          if (e instanceof StateError) return { status: 400, json: { error: e.message, violations: e.violations } };
-          return { status: 400, json: { error: (e as Error).message } };
-        }
-      }
+  private testEndpoint(method: string, path: string, query: URLSearchParams, body: Buffer): Res {
+    const answer = this.testEndpointAnswer(method, path, query, body);
+    return answer ?? { status: 404, json: { error: 'no such test endpoint' } };
+  }
+
+  /** The answer of a test endpoint; undefined for a path or method it does not serve. */
+  private testEndpointAnswer(method: string, path: string, query: URLSearchParams, body: Buffer): Res | undefined {
+    switch (path) {
+      case '/__emulator/state':
+        return this.stateEndpoint(method, query, body);
+      case '/__emulator/log':
+        return this.logEndpoint(method);
+      case '/__emulator/faults':
+        return this.faultsEndpoint(method, body);
+      case '/__emulator/access-overrides':
+        return this.accessOverridesEndpoint(method, body);
+      case '/__emulator/tokens':
+        return this.tokensEndpoint(method);
+      case '/__emulator/latency':
+        return this.latencyEndpoint(method, body);
+      default:
+        return undefined;
     }
-    if (path === '/__emulator/log') {
-      if (method === 'GET') return { status: 200, json: this.requestLog() };
-      if (method === 'DELETE') {
-        this.clearLog();
-        return { status: 200, json: { ok: true } };
-      }
+  }
+
+  private stateEndpoint(method: string, query: URLSearchParams, body: Buffer): Res | undefined {
+    if (method === 'GET') {
+      if (query.get('format') === 'yaml') return { status: 200, text: serializeState(this.model.state), contentType: 'application/yaml' };
+      return { status: 200, json: this.model.state };
     }
-    if (path === '/__emulator/faults' && (method === 'PUT' || method === 'POST')) {
-      try {
-        const parsed = JSON.parse(body.toString('utf8') || '[]') as FaultRule[] | { rules: FaultRule[] };
-        this.setFaults(Array.isArray(parsed) ? parsed : parsed.rules ?? []);
-        return { status: 200, json: { ok: true } };
-      } catch (e) {
-        return { status: 400, json: { error: (e as Error).message } };
-      }
-    }
-    if (path === '/__emulator/access-overrides') return this.accessOverridesEndpoint(method, body);
-    if (path === '/__emulator/tokens') return this.tokensEndpoint(method);
-    if (path === '/__emulator/latency' && (method === 'PUT' || method === 'POST')) {
-      const ms = Number(JSON.parse(body.toString('utf8') || '{}').ms ?? 0);
-      this.setLatency(ms);
+    if (method !== 'PUT' && method !== 'POST') return undefined;
+    try {
+      const parsed = YAML.parse(body.toString('utf8')) as OrgState;
+      this.model.commit(parsed ?? {});
       return { status: 200, json: { ok: true } };
+    } catch (e) {
+      if (e instanceof StateError) return { status: 400, json: { error: e.message, violations: e.violations } };
+      return { status: 400, json: { error: (e as Error).message } };
     }
-    return { status: 404, json: { error: 'no such test endpoint' } };
+  }
+
+  private logEndpoint(method: string): Res | undefined {
+    if (method === 'GET') return { status: 200, json: this.requestLog() };
+    if (method !== 'DELETE') return undefined;
+    this.clearLog();
+    return { status: 200, json: { ok: true } };
+  }
+
+  private faultsEndpoint(method: string, body: Buffer): Res | undefined {
+    if (method !== 'PUT' && method !== 'POST') return undefined;
+    try {
+      const parsed = JSON.parse(body.toString('utf8') || '[]') as FaultRule[] | { rules: FaultRule[] };
+      this.setFaults(Array.isArray(parsed) ? parsed : parsed.rules ?? []);
+      return { status: 200, json: { ok: true } };
+    } catch (e) {
+      return { status: 400, json: { error: (e as Error).message } };
+    }
+  }
+
+  private latencyEndpoint(method: string, body: Buffer): Res | undefined {
+    if (method !== 'PUT' && method !== 'POST') return undefined;
+    const parsed = JSON.parse(body.toString('utf8') || '{}') as { ms?: unknown };
+    this.setLatency(Number(parsed.ms ?? 0));
+    return { status: 200, json: { ok: true } };
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { FieldType, Query, WhereClause } from '@jetstreamapp/soql-parser-js';
-import { Db, valueKey, type Lookup, type Row, type Table } from './tables.js';
+import { cellValue, Db, valueKey, type Lookup, type Row, type Table } from './db.js';
 import { isUserAccessTable, userAccessRows, type AccessOverride, type UserAccessFilter } from './userAccess.js';
 
 export class SoqlError extends Error {
@@ -19,7 +19,7 @@ export class SoqlError extends Error {
   }
 }
 
-export type SfRecord = { attributes: { type: string; url?: string }; [key: string]: unknown };
+export type SfRecord = { [key: string]: unknown; attributes: { type: string; url?: string } };
 
 export type QueryOptions = {
   /** served from /tooling/query */
@@ -120,13 +120,13 @@ const pathValue = (db: Db, table: Table, row: Row, path: ResolvedPath): unknown 
   let t = table;
   let r = row;
   for (const hop of path.hops) {
-    const next = db.follow(hop, db.value(t, r, hop.column));
+    const next = db.follow(hop, cellValue(t, r, hop.column));
     if (!next) return null;
     t = next.table;
     r = next.row;
   }
   if (!path.column) return null;
-  return db.value(t, r, path.column);
+  return cellValue(t, r, path.column);
 };
 
 const pathType = (path: ResolvedPath): string | undefined => (path.column && path.table ? path.table.types.get(path.column) : undefined);
@@ -140,9 +140,9 @@ type CondNode = {
   path: ResolvedPath;
   operator: string;
   literal: Literal;
-  /** normalised keys of the literal values (IN / NOT IN / =) */
-  keys?: Set<string>;
-  /** compiled LIKE pattern */
+  /** normalised keys of the literal values, or a semi-join's keys (IN / NOT IN) */
+  keys: Set<string>;
+  /** compiled LIKE pattern (LIKE with a string pattern) */
   like?: RegExp;
 };
 type Expr = CondNode | { kind: 'and' | 'or'; items: Expr[] } | { kind: 'not'; item: Expr };
@@ -210,7 +210,60 @@ const compareValues = (a: unknown, b: unknown): number => {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 };
 
-// ---------------------------------------------------------------- the engine
+// ---------------------------------------------------------------- conditions
+
+const isNullish = (v: unknown): boolean => v === null || v === undefined;
+
+const condNode = (path: ResolvedPath, operator: string, literal: Literal): CondNode => {
+  const type = pathType(path);
+  const keys = literal.kind === 'keys' ? literal.keys : new Set(literal.values.map((x) => valueKey(type, x)));
+  const pattern = literal.kind === 'values' ? literal.values[0] : undefined;
+  const like = operator === 'LIKE' && typeof pattern === 'string' ? likeRegex(pattern) : undefined;
+  return { kind: 'cond', path, operator, literal, keys, like };
+};
+
+/** Whether a condition holds for a value of the column it names. */
+type Test = (c: CondNode, v: unknown, type: string | undefined) => boolean;
+
+const firstLiteral = (c: CondNode): unknown => (c.literal.kind === 'values' ? c.literal.values[0] : undefined);
+
+const equals: Test = (c, v, type) => valueKey(type, v) === valueKey(type, firstLiteral(c));
+
+const RANGE = new Map<string, (cmp: number) => boolean>([
+  ['<', (cmp): boolean => cmp < 0],
+  ['>', (cmp): boolean => cmp > 0],
+  ['<=', (cmp): boolean => cmp <= 0],
+  ['>=', (cmp): boolean => cmp >= 0],
+]);
+
+const inRange: Test = (c, v) => {
+  const lit = firstLiteral(c);
+  if (isNullish(v) || isNullish(lit)) return false;
+  return RANGE.get(c.operator)?.(compareValues(v, lit)) ?? false;
+};
+
+/** Multi-select picklist INCLUDES: some literal ('a;b' = both) is wholly among the selected values. */
+const includes: Test = (c, v) => {
+  const have = new Set(String(v ?? '').toLowerCase().split(';'));
+  const want = c.literal.kind === 'values' ? c.literal.values.map((x) => String(x).toLowerCase()) : [];
+  return want.some((w) => w.split(';').every((p) => have.has(p)));
+};
+
+const OPERATORS = new Map<string, Test>([
+  ['=', equals],
+  ['!=', (c, v, type): boolean => !equals(c, v, type)],
+  ['IN', (c, v, type): boolean => !isNullish(v) && c.keys.has(valueKey(type, v))],
+  ['NOT IN', (c, v, type): boolean => !c.keys.has(valueKey(type, v))],
+  ['LIKE', (c, v): boolean => !isNullish(v) && c.like !== undefined && c.like.test(String(v))],
+  ['<', inRange],
+  ['>', inRange],
+  ['<=', inRange],
+  ['>=', inRange],
+  ['INCLUDES', includes],
+  ['EXCLUDES', (c, v, type): boolean => !includes(c, v, type)],
+]);
+
+// ---------------------------------------------------------------- projection
 
 type ProjectionItem =
   | { kind: 'field'; name: string; column: string }
@@ -218,7 +271,88 @@ type ProjectionItem =
 
 type Aggregate = { alias: string; fn: string; path: ResolvedPath | undefined };
 
+type Projection = { items: ProjectionItem[]; aggregates: Aggregate[]; countOnly: boolean };
+
+const AGGREGATE_FUNCTIONS = ['COUNT', 'COUNT_DISTINCT', 'MAX', 'MIN', 'SUM', 'AVG'];
+
+/** A selected field: a column, or a column at the end of relationship hops (nested relationship objects). */
+const addFieldItem = (items: ProjectionItem[], path: ResolvedPath, dotted: string): void => {
+  let list = items;
+  for (let i = 0; i < path.relNames.length; i++) {
+    const name = path.relNames[i];
+    let rel = list.find((it): it is Extract<ProjectionItem, { kind: 'rel' }> => it.kind === 'rel' && it.name === name);
+    if (!rel) {
+      rel = { kind: 'rel', name, lookup: path.hops[i], node: [] };
+      list.push(rel);
+    }
+    list = rel.node;
+  }
+  const column = path.column ?? dotted.split('.').pop() ?? dotted;
+  if (!list.some((it) => it.kind === 'field' && it.name === column)) list.push({ kind: 'field', name: column, column });
+};
+
+/** The SELECT list: fields, aggregate functions or COUNT() alone. */
+const projectionOf = (resolver: Resolver, table: Table, fields: FieldType[], soql: string): Projection => {
+  const out: Projection = { items: [], aggregates: [], countOnly: false };
+  let exprN = 0;
+  for (const f of fields) {
+    if (f.type === 'Field' || f.type === 'FieldRelationship') {
+      const dotted = f.type === 'Field' ? f.field : [...f.relationships, f.field].join('.');
+      addFieldItem(out.items, resolver.path(table, dotted), dotted);
+      continue;
+    }
+    if (f.type !== 'FieldFunctionExpression') throw malformed(soql, 'sub-queries in the SELECT list are not supported by this emulator');
+    const fn = f.functionName.toUpperCase();
+    const params = f.parameters.filter((x): x is string => typeof x === 'string');
+    if (fn === 'COUNT' && params.length === 0) out.countOnly = true;
+    else if (AGGREGATE_FUNCTIONS.includes(fn) && params.length === 1)
+      out.aggregates.push({ alias: f.alias ?? `expr${exprN++}`, fn, path: resolver.path(table, params[0]) });
+    else throw malformed(soql, `function ${fn} is not supported by this emulator`);
+  }
+  if (out.countOnly && (out.items.length > 0 || out.aggregates.length > 0)) throw malformed(soql, 'COUNT() must be the only element in the SELECT list');
+  if (out.aggregates.length > 0 && out.items.length > 0) throw malformed(soql, `Field must be grouped or aggregated: ${out.items[0].name}`);
+  return out;
+};
+
+// ---------------------------------------------------------------- ordering and paging
+
+type SortKey = { path: ResolvedPath; desc: boolean; nullsFirst: boolean };
+
+const sortKeysOf = (query: Query, resolver: Resolver, table: Table, soql: string): SortKey[] => {
+  const order = query.orderBy ? (Array.isArray(query.orderBy) ? query.orderBy : [query.orderBy]) : [];
+  return order.map((o) => {
+    if (!('field' in o)) throw malformed(soql, 'ORDER BY functions are not supported by this emulator');
+    const desc = o.order === 'DESC';
+    return { path: resolver.path(table, o.field), desc, nullsFirst: o.nulls ? o.nulls === 'FIRST' : !desc };
+  });
+};
+
+/** Compares two rows' sort values key by key (nulls first or last as asked). */
+const compareSortValues = (a: unknown[], b: unknown[], keys: SortKey[]): number => {
+  for (let i = 0; i < keys.length; i++) {
+    const na = isNullish(a[i]);
+    const nb = isNullish(b[i]);
+    if (na && nb) continue;
+    if (na || nb) return (na ? -1 : 1) * (keys[i].nullsFirst ? 1 : -1);
+    const c = compareValues(a[i], b[i]);
+    if (c !== 0) return keys[i].desc ? -c : c;
+  }
+  return 0;
+};
+
+/** OFFSET (at most 2000) and LIMIT (ignored where Salesforce ignores it). */
+const page = (rows: Row[], query: Query, honourLimit: boolean): Row[] => {
+  const offset = query.offset ?? 0;
+  if (offset > 2000) throw new SoqlError(400, 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');
+  const skipped = offset > 0 ? rows.slice(offset) : rows;
+  return honourLimit && query.limit !== undefined ? skipped.slice(0, query.limit) : skipped;
+};
+
+// ---------------------------------------------------------------- the engine
+
 export class SoqlEngine {
+  private readonly orders = new Map<Table, Map<Row, number>>();
+
   public constructor(private readonly db: Db) {}
 
   public run(soql: string, opts: QueryOptions): QueryOutcome {
@@ -235,129 +369,57 @@ export class SoqlEngine {
     if (!query.sObject) throw malformed(soql, 'unexpected token: FROM');
     const resolver = new Resolver(this.db, soql, query.sObjectAlias);
     const stored = resolver.table(query.sObject, opts.tooling);
-    const fields = query.fields ?? [];
     if (query.groupBy) throw malformed(soql, 'GROUP BY is not supported by this emulator');
+    const projection = projectionOf(resolver, stored, query.fields ?? [], soql);
+    const { table, rows, perUser } = this.filtered(soql, query, resolver, stored, opts);
+    // Salesforce ignores LIMIT on UserEntityAccess / UserFieldAccess
+    const paged = page(this.ordered(rows, sortKeysOf(query, resolver, table, soql), table), query, !perUser);
+    return this.outcome(table, paged, projection, opts);
+  }
 
-    // projection
-    const items: ProjectionItem[] = [];
-    const aggregates: Aggregate[] = [];
-    let countOnly = false;
-    let exprN = 0;
-    for (const f of fields) {
-      this.addField(resolver, stored, f, items, aggregates, () => `expr${exprN++}`, soql, (v) => (countOnly = v));
-    }
-    if (countOnly && (items.length > 0 || aggregates.length > 0)) throw malformed(soql, 'COUNT() must be the only element in the SELECT list');
-    if (aggregates.length > 0 && items.length > 0)
-      throw malformed(soql, `Field must be grouped or aggregated: ${items[0].name}`);
-
-    // filter
+  /** The rows the WHERE clause keeps (UserEntityAccess / UserFieldAccess: computed for the filter's user first). */
+  private filtered(soql: string, query: Query, resolver: Resolver, stored: Table, opts: QueryOptions): { table: Table; rows: Row[]; perUser: boolean } {
     const tokens: Token[] = [];
     flattenWhere(query.where, tokens);
     const expr = tokens.length > 0 ? this.parseExpr(tokens, resolver, stored, soql, opts) : undefined;
     const perUser = isUserAccessTable(stored.name);
-    // UserEntityAccess / UserFieldAccess: rows computed for the filter's user, then filtered like any table
     const table = perUser
       ? { ...stored, rows: userAccessRows(this.db, stored.name, userAccessFilter(expr, soql, stored.name), opts.accessOverrides ?? []) }
       : stored;
-    let rows = perUser ? table.rows : this.candidates(table, expr);
-    if (expr) rows = rows.filter((r) => this.evaluate(expr, table, r));
+    const candidates = perUser ? table.rows : this.candidates(table, expr);
+    return { table, rows: expr ? candidates.filter((r) => this.evaluate(expr, table, r)) : candidates, perUser };
+  }
 
-    // order
-    const order = query.orderBy ? (Array.isArray(query.orderBy) ? query.orderBy : [query.orderBy]) : [];
-    if (order.length > 0) {
-      const keys = order.map((o) => {
-        if (!('field' in o)) throw malformed(soql, 'ORDER BY functions are not supported by this emulator');
-        const path = resolver.path(table, o.field);
-        const desc = o.order === 'DESC';
-        const nullsFirst = o.nulls ? o.nulls === 'FIRST' : !desc;
-        return { path, desc, nullsFirst };
-      });
-      const decorated = rows.map((r) => ({ r, v: keys.map((k) => pathValue(this.db, table, r, k.path)) }));
-      decorated.sort((a, b) => {
-        for (let i = 0; i < keys.length; i++) {
-          const va = a.v[i];
-          const vb = b.v[i];
-          const na = va === null || va === undefined;
-          const nb = vb === null || vb === undefined;
-          if (na && nb) continue;
-          if (na || nb) return (na ? -1 : 1) * (keys[i].nullsFirst ? 1 : -1);
-          const c = compareValues(va, vb);
-          if (c !== 0) return keys[i].desc ? -c : c;
-        }
-        return 0;
-      });
-      rows = decorated.map((d) => d.r);
-    }
-    const offset = query.offset ?? 0;
-    if (offset > 2000) throw new SoqlError(400, 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');
-    if (offset > 0) rows = rows.slice(offset);
-    // Salesforce ignores LIMIT on UserEntityAccess / UserFieldAccess
-    if (query.limit !== undefined && !perUser) rows = rows.slice(0, query.limit);
+  private ordered(rows: Row[], keys: SortKey[], table: Table): Row[] {
+    if (keys.length === 0) return rows;
+    const decorated = rows.map((r) => ({ r, v: keys.map((k) => pathValue(this.db, table, r, k.path)) }));
+    decorated.sort((a, b) => compareSortValues(a.v, b.v, keys));
+    return decorated.map((d) => d.r);
+  }
 
-    if (countOnly) return { totalSize: rows.length, records: [] };
-    if (aggregates.length > 0) {
+  private outcome(table: Table, rows: Row[], projection: Projection, opts: QueryOptions): QueryOutcome {
+    if (projection.countOnly) return { totalSize: rows.length, records: [] };
+    if (projection.aggregates.length > 0) {
       const rec: SfRecord = { attributes: { type: 'AggregateResult' } };
-      for (const a of aggregates) {
-        const values = a.path ? rows.map((r) => pathValue(this.db, table, r, a.path as ResolvedPath)).filter((v) => v !== null && v !== undefined) : rows;
+      for (const a of projection.aggregates) {
+        const path = a.path;
+        const values = path ? rows.map((r) => pathValue(this.db, table, r, path)).filter((v) => !isNullish(v)) : rows;
         rec[a.alias] = aggregateValue(a.fn, values);
       }
       return { totalSize: 1, records: [rec] };
     }
-    const records = rows.map((r) => this.project(table, r, items, opts));
+    const records = rows.map((r) => this.project(table, r, projection.items, opts));
     return { totalSize: records.length, records };
   }
 
-  private addField(
-    resolver: Resolver,
-    table: Table,
-    f: FieldType,
-    items: ProjectionItem[],
-    aggregates: Aggregate[],
-    nextAlias: () => string,
-    soql: string,
-    setCountOnly: (v: boolean) => void
-  ): void {
-    if (f.type === 'Field' || f.type === 'FieldRelationship') {
-      const dotted = f.type === 'Field' ? f.field : [...f.relationships, f.field].join('.');
-      const path = resolver.path(table, dotted);
-      let list = items;
-      for (let i = 0; i < path.relNames.length; i++) {
-        const name = path.relNames[i];
-        let rel = list.find((it): it is Extract<ProjectionItem, { kind: 'rel' }> => it.kind === 'rel' && it.name === name);
-        if (!rel) {
-          rel = { kind: 'rel', name, lookup: path.hops[i], node: [] };
-          list.push(rel);
-        }
-        list = rel.node;
-      }
-      const column = path.column ?? dotted.split('.').pop() ?? dotted;
-      if (!list.some((it) => it.kind === 'field' && it.name === column)) list.push({ kind: 'field', name: column, column });
-      return;
-    }
-    if (f.type === 'FieldFunctionExpression') {
-      const fn = f.functionName.toUpperCase();
-      const params = f.parameters.filter((p): p is string => typeof p === 'string');
-      if (fn === 'COUNT' && params.length === 0) {
-        setCountOnly(true);
-        return;
-      }
-      if (['COUNT', 'COUNT_DISTINCT', 'MAX', 'MIN', 'SUM', 'AVG'].includes(fn) && params.length === 1) {
-        aggregates.push({ alias: f.alias ?? nextAlias(), fn, path: resolver.path(table, params[0]) });
-        return;
-      }
-      throw malformed(soql, `function ${fn} is not supported by this emulator`);
-    }
-    throw malformed(soql, 'sub-queries in the SELECT list are not supported by this emulator');
-  }
-
   private project(table: Table, row: Row, items: ProjectionItem[], opts: QueryOptions): SfRecord {
-    const key = this.db.value(table, row, table.keyColumn);
+    const key = cellValue(table, row, table.keyColumn);
     const base = `/services/data/v${opts.apiVersion}/${opts.tooling ? 'tooling/' : ''}sobjects/${table.name}`;
     const out: SfRecord = { attributes: { type: table.name, url: `${base}/${String(key)}` } };
     for (const it of items) {
-      if (it.kind === 'field') out[it.name] = this.db.value(table, row, it.column);
+      if (it.kind === 'field') out[it.name] = cellValue(table, row, it.column);
       else {
-        const target = it.lookup ? this.db.follow(it.lookup, this.db.value(table, row, it.lookup.column)) : undefined;
+        const target = it.lookup ? this.db.follow(it.lookup, cellValue(table, row, it.lookup.column)) : undefined;
         out[it.name] = target ? this.project(target.table, target.row, it.node, opts) : null;
       }
     }
@@ -425,18 +487,18 @@ export class SoqlEngine {
       const type = pathType(path) ?? pathType(innerPath);
       const keys = new Set<string>();
       for (const rec of sub.records) keys.add(valueKey(type, recordPathValue(rec, name)));
-      return { kind: 'cond', path, operator, literal: { kind: 'keys', keys } };
+      return condNode(path, operator, { kind: 'keys', keys });
     }
     const raw = c.value;
     const types = c.literalType;
     if (Array.isArray(raw)) {
       const values = raw.map((v, i) => literalValue(String(v), Array.isArray(types) ? String(types[i]) : (types as string | undefined)));
-      return { kind: 'cond', path, operator, literal: { kind: 'values', values } };
+      return condNode(path, operator, { kind: 'values', values });
     }
     if (typeof raw === 'string' && (c.literalType === 'DATE_LITERAL' || c.literalType === 'DATE_N_LITERAL'))
       throw malformed(soql, 'date literals are not supported by this emulator');
     const value = literalValue(String(raw), Array.isArray(types) ? String(types[0]) : (types as string | undefined));
-    return { kind: 'cond', path, operator, literal: { kind: 'values', values: [value] } };
+    return condNode(path, operator, { kind: 'values', values: [value] });
   }
 
   private evaluate(e: Expr, table: Table, row: Row): boolean {
@@ -453,51 +515,8 @@ export class SoqlEngine {
   }
 
   private test(c: CondNode, table: Table, row: Row): boolean {
-    const v = pathValue(this.db, table, row, c.path);
-    const type = pathType(c.path);
-    const isNull = v === null || v === undefined;
-    const keysOf = (lit: Literal): Set<string> => {
-      if (lit.kind === 'keys') return lit.keys;
-      if (!c.keys) c.keys = new Set(lit.values.map((x) => valueKey(type, x)));
-      return c.keys;
-    };
-    switch (c.operator) {
-      case '=':
-      case '!=': {
-        const lit = c.literal.kind === 'values' ? c.literal.values[0] : undefined;
-        const eq = valueKey(type, v) === valueKey(type, lit);
-        return c.operator === '=' ? eq : !eq;
-      }
-      case 'IN':
-        return !isNull && keysOf(c.literal).has(valueKey(type, v));
-      case 'NOT IN':
-        return !keysOf(c.literal).has(valueKey(type, v));
-      case 'LIKE': {
-        if (isNull || c.literal.kind !== 'values') return false;
-        const pattern = c.literal.values[0];
-        if (typeof pattern !== 'string') return false;
-        if (!c.like) c.like = likeRegex(pattern);
-        return c.like.test(String(v));
-      }
-      case '<':
-      case '>':
-      case '<=':
-      case '>=': {
-        const lit = c.literal.kind === 'values' ? c.literal.values[0] : undefined;
-        if (isNull || lit === null || lit === undefined) return false;
-        const cmp = compareValues(v, lit);
-        return c.operator === '<' ? cmp < 0 : c.operator === '>' ? cmp > 0 : c.operator === '<=' ? cmp <= 0 : cmp >= 0;
-      }
-      case 'INCLUDES':
-      case 'EXCLUDES': {
-        const have = new Set(String(v ?? '').toLowerCase().split(';'));
-        const want = c.literal.kind === 'values' ? c.literal.values.map((x) => String(x).toLowerCase()) : [];
-        const hit = want.some((w) => w.split(';').every((p) => have.has(p)));
-        return c.operator === 'INCLUDES' ? hit : !hit;
-      }
-      default:
-        return false;
-    }
+    const test = OPERATORS.get(c.operator);
+    return test ? test(c, pathValue(this.db, table, row, c.path), pathType(c.path)) : false;
   }
 
   /** Uses an index for `col = x` / `col IN (…)` conjuncts on direct columns; the full filter still runs. */
@@ -528,7 +547,6 @@ export class SoqlEngine {
     return best;
   }
 
-  private orders = new Map<Table, Map<Row, number>>();
   private rowOrder(table: Table): Map<Row, number> {
     let m = this.orders.get(table);
     if (!m) {

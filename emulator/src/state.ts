@@ -154,6 +154,33 @@ const checkShape = (state: OrgState, add: Collector): void => {
 
 type BundleRef = { place: string; bundle: PermissionBundle };
 
+/** Names Salesforce keeps unique: licences, profiles, sets (muting sets included), groups, users, apps. */
+const checkUniqueNames = (state: OrgState, add: Collector): void => {
+  const unique = (key: string, names: string[], what: string): void => {
+    const seen = new Map<string, number>();
+    names.forEach((n, i) => {
+      const k = n.toLowerCase();
+      if (seen.has(k)) add('duplicate-name', `${key}[${i}]`, `duplicate ${what} '${n}' (also ${key}[${seen.get(k)}])`);
+      else seen.set(k, i);
+    });
+  };
+  unique('permissionSetLicenses', (state.permissionSetLicenses ?? []).map((l) => l.developerName), 'permission set licence');
+  unique('profiles', (state.profiles ?? []).map((p) => p.name), 'profile');
+  unique('permissionSets', (state.permissionSets ?? []).map((p) => p.name), 'permission set');
+  unique('permissionSetGroups', (state.permissionSetGroups ?? []).map((g) => g.name), 'permission set group');
+  unique('users', (state.users ?? []).map((u) => u.username), 'username');
+  unique('connectedApps', (state.connectedApps ?? []).map((a) => a.name), 'connected app');
+  const sets = new Set((state.permissionSets ?? []).map((p) => p.name));
+  const mutingNames = new Set<string>();
+  (state.permissionSetGroups ?? []).forEach((g, i) => {
+    const m = g.mutingPermissionSet;
+    if (!m) return;
+    if (sets.has(m.name) || mutingNames.has(m.name))
+      add('duplicate-name', `permissionSetGroups[${i}].mutingPermissionSet.name`, `'${m.name}' is already used by another permission set`);
+    mutingNames.add(m.name);
+  });
+};
+
 /** Validates a state; throws StateError listing every violation. Returns the describes it used. */
 export const validateState = (state: OrgState, describesIn?: DescribeCatalog, file?: string): DescribeCatalog => {
   const violations: StateViolation[] = [];
@@ -167,20 +194,21 @@ export const validateState = (state: OrgState, describesIn?: DescribeCatalog, fi
   const perms = describes.availablePermissions;
   const dataObjects = new Set(describes.dataObjectNames().map((n) => n.toLowerCase()));
 
-  const checkBundle = ({ place, bundle }: BundleRef, muting: boolean): void => {
+  const checkSystemPermissions = ({ place, bundle }: BundleRef, muting: boolean): void => {
     (bundle.systemPermissions ?? []).forEach((p, i) => {
       if (!perms.has(p)) {
         add('unknown-permission', `${place}.systemPermissions[${i}]`, `'${p}' is not a system permission in this org`);
       }
     });
-    if (!muting) {
-      const held = new Set(bundle.systemPermissions ?? []);
-      (bundle.systemPermissions ?? []).forEach((p, i) => {
-        const missing = (SYSTEM_PERMISSION_REQUIRES[p] ?? []).filter((r) => !held.has(r) && perms.has(r));
-        if (missing.length > 0)
-          add('system-permission-dependencies', `${place}.systemPermissions[${i}]`, `Permission ${p} depends on permission(s): ${missing.join(', ')}`);
-      });
-    }
+    if (muting) return;
+    const held = new Set(bundle.systemPermissions ?? []);
+    (bundle.systemPermissions ?? []).forEach((p, i) => {
+      const missing = (SYSTEM_PERMISSION_REQUIRES[p] ?? []).filter((r) => !held.has(r) && perms.has(r));
+      if (missing.length > 0)
+        add('system-permission-dependencies', `${place}.systemPermissions[${i}]`, `Permission ${p} depends on permission(s): ${missing.join(', ')}`);
+    });
+  };
+  const checkObjectPermissions = ({ place, bundle }: BundleRef, muting: boolean): void => {
     for (const [object, access] of Object.entries(bundle.objectPermissions ?? {})) {
       const p = `${place}.objectPermissions.${object}`;
       if (!dataObjects.has(object.toLowerCase())) {
@@ -191,18 +219,18 @@ export const validateState = (state: OrgState, describesIn?: DescribeCatalog, fi
         add('no-object-permissions', p, `${object} has no object permissions (access follows other rules)`);
         continue;
       }
-      if (!muting) {
-        const missing = missingObjectDependencies(access);
-        if (missing.length > 0) {
-          const needers = access.filter((a) => (missing as string[]).some((m) => dependsOn(a, m as ObjectAccessName)));
-          add(
-            'object-permission-dependencies',
-            p,
-            `${needers.map((a) => ACCESS_LABEL[a]).join(', ')} on ${object} requires ${missing.map((m) => ACCESS_LABEL[m]).join(', ')}`
-          );
-        }
+      const missing = muting ? [] : missingObjectDependencies(access);
+      if (missing.length > 0) {
+        const needers = access.filter((a) => (missing as string[]).some((m) => dependsOn(a, m as ObjectAccessName)));
+        add(
+          'object-permission-dependencies',
+          p,
+          `${needers.map((a) => ACCESS_LABEL[a]).join(', ')} on ${object} requires ${missing.map((m) => ACCESS_LABEL[m]).join(', ')}`
+        );
       }
     }
+  };
+  const checkFieldPermissions = ({ place, bundle }: BundleRef): void => {
     for (const [qualified] of Object.entries(bundle.fieldPermissions ?? {})) {
       const p = `${place}.fieldPermissions.${qualified}`;
       const [object, field] = qualified.split('.');
@@ -215,14 +243,10 @@ export const validateState = (state: OrgState, describesIn?: DescribeCatalog, fi
       else if (!f.permissionable) add('field-not-permissionable', p, `${qualified} is not permissionable (no field-level security)`);
     }
   };
-
-  const unique = (key: string, names: string[], what: string): void => {
-    const seen = new Map<string, number>();
-    names.forEach((n, i) => {
-      const k = n.toLowerCase();
-      if (seen.has(k)) add('duplicate-name', `${key}[${i}]`, `duplicate ${what} '${n}' (also ${key}[${seen.get(k)}])`);
-      else seen.set(k, i);
-    });
+  const checkBundle = (ref: BundleRef, muting: boolean): void => {
+    checkSystemPermissions(ref, muting);
+    checkObjectPermissions(ref, muting);
+    checkFieldPermissions(ref);
   };
 
   const psls = new Set((state.permissionSetLicenses ?? []).map((l) => l.developerName));
@@ -230,25 +254,7 @@ export const validateState = (state: OrgState, describesIn?: DescribeCatalog, fi
   const sets = new Map((state.permissionSets ?? []).map((p) => [p.name, p]));
   const groups = new Map((state.permissionSetGroups ?? []).map((g) => [g.name, g]));
   const usernames = new Set((state.users ?? []).map((u) => u.username));
-
-  unique('permissionSetLicenses', [...(state.permissionSetLicenses ?? []).map((l) => l.developerName)], 'permission set licence');
-  unique('profiles', (state.profiles ?? []).map((p) => p.name), 'profile');
-  unique(
-    'permissionSets',
-    (state.permissionSets ?? []).map((p) => p.name),
-    'permission set'
-  );
-  unique('permissionSetGroups', (state.permissionSetGroups ?? []).map((g) => g.name), 'permission set group');
-  unique('users', (state.users ?? []).map((u) => u.username), 'username');
-  unique('connectedApps', (state.connectedApps ?? []).map((a) => a.name), 'connected app');
-  const mutingNames = new Set<string>();
-  (state.permissionSetGroups ?? []).forEach((g, i) => {
-    const m = g.mutingPermissionSet;
-    if (!m) return;
-    if (sets.has(m.name) || mutingNames.has(m.name))
-      add('duplicate-name', `permissionSetGroups[${i}].mutingPermissionSet.name`, `'${m.name}' is already used by another permission set`);
-    mutingNames.add(m.name);
-  });
+  checkUniqueNames(state, add);
 
   (state.profiles ?? []).forEach((p, i) => {
     checkBundle({ place: `profiles[${i}]`, bundle: p }, false);

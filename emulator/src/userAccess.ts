@@ -7,7 +7,7 @@
  * make the org disagree with that computation, as a real org may know something the plugin does not.
  */
 import { idKey } from './ids.js';
-import { PERMS, type Db, type Row, type Table } from './tables.js';
+import { cellValue, PERMS, type Db, type Row, type Table } from './db.js';
 
 export const USER_ENTITY_ACCESS = 'UserEntityAccess';
 export const USER_FIELD_ACCESS = 'UserFieldAccess';
@@ -62,7 +62,7 @@ const parseOverride = (item: unknown, place: string): AccessOverride => {
     if (typeof v !== 'boolean') throw new Error(`${place}.values.${k}: must be true or false`);
     values[column] = v;
   }
-  return { username: o.username, object: o.object, ...(o.field === undefined ? {} : { field: o.field as string }), values };
+  return { username: o.username, object: o.object, ...(o.field === undefined ? {} : { field: o.field }), values };
 };
 
 // ---------------------------------------------------------------- the user's sources
@@ -98,28 +98,28 @@ const countedSets = (db: Db, user: Row): Row[] => {
   const ids = new Set<string>();
   const out: Row[] = [];
   const add = (row: Row | undefined): void => {
-    if (!row || db.value(sets, row, 'HasActivationRequired') === true) return;
+    if (!row || cellValue(sets, row, 'HasActivationRequired') === true) return;
     const key = idKey(String(row.Id));
     if (ids.has(key)) return;
     ids.add(key);
     out.push(row);
   };
-  const profileId = db.value(tableOf(db, 'User'), user, 'ProfileId');
+  const profileId = cellValue(tableOf(db, 'User'), user, 'ProfileId');
   if (typeof profileId === 'string')
-    for (const ps of db.lookup(sets, 'ProfileId', profileId)) if (db.value(sets, ps, 'IsOwnedByProfile') === true) add(ps);
+    for (const ps of db.lookup(sets, 'ProfileId', profileId)) if (cellValue(sets, ps, 'IsOwnedByProfile') === true) add(ps);
   const now = Date.now();
   for (const psa of db.lookup(assignments, 'AssigneeId', user.Id)) {
-    const expires = db.value(assignments, psa, 'ExpirationDate');
+    const expires = cellValue(assignments, psa, 'ExpirationDate');
     if (typeof expires === 'string' && Date.parse(expires) < now) continue;
-    add(db.lookup(sets, 'Id', db.value(assignments, psa, 'PermissionSetId'))[0]);
+    add(db.lookup(sets, 'Id', cellValue(assignments, psa, 'PermissionSetId'))[0]);
   }
   return out;
 };
 
 const mergeObjectRow = (grants: Grants, objects: Table, db: Db, row: Row): void => {
-  const key = String(db.value(objects, row, 'SobjectType')).toLowerCase();
+  const key = String(cellValue(objects, row, 'SobjectType')).toLowerCase();
   const held = grants.objects.get(key) ?? { ...NO_GRANT };
-  const has = (column: string): boolean => db.value(objects, row, column) === true;
+  const has = (column: string): boolean => cellValue(objects, row, column) === true;
   grants.objects.set(key, {
     read: held.read || has('PermissionsRead'),
     create: held.create || has('PermissionsCreate'),
@@ -130,9 +130,9 @@ const mergeObjectRow = (grants: Grants, objects: Table, db: Db, row: Row): void 
 };
 
 const mergeFieldRow = (grants: Grants, fields: Table, db: Db, row: Row): void => {
-  if (db.value(fields, row, 'PermissionsRead') !== true && db.value(fields, row, 'PermissionsEdit') !== true) return;
-  const key = String(db.value(fields, row, 'Field')).toLowerCase();
-  const edit = db.value(fields, row, 'PermissionsEdit') === true || grants.fields.get(key) === 'edit';
+  if (cellValue(fields, row, 'PermissionsRead') !== true && cellValue(fields, row, 'PermissionsEdit') !== true) return;
+  const key = String(cellValue(fields, row, 'Field')).toLowerCase();
+  const edit = cellValue(fields, row, 'PermissionsEdit') === true || grants.fields.get(key) === 'edit';
   grants.fields.set(key, edit ? 'edit' : 'read');
 };
 

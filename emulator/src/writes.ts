@@ -6,7 +6,7 @@
 import type { OrgState } from './orgState.js';
 import type { OrgModel } from './context.js';
 import { StateError } from './state.js';
-import { SOURCE, type Row, type RowSource, type Table } from './tables.js';
+import { cellValue, SOURCE, type Row, type RowSource, type Table } from './db.js';
 
 export class WriteError extends Error {
   public readonly status: number;
@@ -65,7 +65,85 @@ const findRow = (model: OrgModel, tableName: string, match: Record<string, strin
   const [firstCol, firstVal] = Object.entries(match)[0];
   return model.db
     .lookup(table, firstCol, firstVal)
-    .find((r) => Object.entries(match).every(([c, v]) => (model.db.value(table, r, c) ?? null) === v));
+    .find((r) => Object.entries(match).every(([c, v]) => (cellValue(table, r, c) ?? null) === v));
+};
+
+type StateUser = NonNullable<OrgState['users']>[number];
+
+const profileSetRefusal = (fields: string[] = []): WriteError =>
+  new WriteError(400, 'FIELD_INTEGRITY_EXCEPTION', "You can't assign or unassign this permission set because it's associated with a profile.", fields);
+
+/** What a new PermissionSetAssignment assigns: a group (by PermissionSetGroupId or its aggregate set) or a permission set. */
+const assignmentTarget = (model: OrgModel, body: Record<string, unknown>): { groupName?: string; setName?: string } => {
+  const groupIdIn = fieldValue(body, 'PermissionSetGroupId');
+  if (typeof groupIdIn === 'string' && groupIdIn.length > 0) {
+    const g = rowIn(model, 'PermissionSetGroup', groupIdIn, 'PermissionSetGroupId');
+    return { groupName: (sourceOf(g.row) as RowSource).name };
+  }
+  const ps = rowIn(model, 'PermissionSet', fieldValue(body, 'PermissionSetId'), 'PermissionSetId');
+  const src = sourceOf(ps.row) as RowSource;
+  if (src.kind === 'profile') throw profileSetRefusal(['PermissionSetId']);
+  return src.kind === 'group' ? { groupName: src.name } : { setName: src.name };
+};
+
+const createAssignment = (model: OrgModel, next: OrgState, body: Record<string, unknown>): string => {
+  const user = rowIn(model, 'User', fieldValue(body, 'AssigneeId'), 'AssigneeId');
+  const userId = user.row.Id as string;
+  const u = userOf(next, (sourceOf(user.row) as RowSource).name);
+  const { groupName, setName } = assignmentTarget(model, body);
+  if (groupName) {
+    const gId = findGroupRow(model, groupName)?.Id as string;
+    if ((u.permissionSetGroups ?? []).includes(groupName))
+      throw duplicate(findRow(model, 'PermissionSetAssignment', { AssigneeId: userId, PermissionSetGroupId: gId })?.Id as string);
+    u.permissionSetGroups = [...(u.permissionSetGroups ?? []), groupName];
+  } else if (setName) {
+    if ((u.permissionSets ?? []).includes(setName)) {
+      const psId = fieldValue(body, 'PermissionSetId') as string;
+      throw duplicate(findRow(model, 'PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: psId })?.Id as string);
+    }
+    u.permissionSets = [...(u.permissionSets ?? []), setName];
+  }
+  commitOrRefuse(model, next);
+  const rows = model.db.lookup(model.db.table('PermissionSetAssignment') as Table, 'AssigneeId', userId);
+  const created = groupName
+    ? rows.find((r) => r.PermissionSetGroupId === findGroupRow(model, groupName)?.Id)
+    : rows.find((r) => r.PermissionSetId === findSetRow(model, setName as string)?.Id);
+  return created?.Id as string;
+};
+
+const createLicenseAssignment = (model: OrgModel, next: OrgState, body: Record<string, unknown>): string => {
+  const user = rowIn(model, 'User', fieldValue(body, 'AssigneeId'), 'AssigneeId');
+  const psl = rowIn(model, 'PermissionSetLicense', fieldValue(body, 'PermissionSetLicenseId'), 'PermissionSetLicenseId');
+  const u = userOf(next, (sourceOf(user.row) as RowSource).name);
+  const name = (sourceOf(psl.row) as RowSource).name;
+  const match = { AssigneeId: user.row.Id as string, PermissionSetLicenseId: psl.row.Id as string };
+  if ((u.permissionSetLicenses ?? []).includes(name)) throw duplicate(findRow(model, 'PermissionSetLicenseAssign', match)?.Id as string);
+  u.permissionSetLicenses = [...(u.permissionSetLicenses ?? []), name];
+  commitOrRefuse(model, next);
+  return findRow(model, 'PermissionSetLicenseAssign', match)?.Id as string;
+};
+
+const createSetupEntityAccess = (model: OrgModel, next: OrgState, body: Record<string, unknown>): string => {
+  const parent = rowIn(model, 'PermissionSet', fieldValue(body, 'ParentId'), 'ParentId');
+  // a connected app or (SetupEntityType 'ExternalClientApplication') an External Client App
+  const appHit = model.db.rowById(String(fieldValue(body, 'SetupEntityId') ?? ''));
+  const app = rowIn(model, appHit?.table.name === 'ExternalClientApplication' ? 'ExternalClientApplication' : 'ConnectedApplication', fieldValue(body, 'SetupEntityId'), 'SetupEntityId');
+  const appName = (sourceOf(app.row) as RowSource).name;
+  const stateApp = (next.connectedApps ?? []).find((a) => a.name === appName);
+  if (!stateApp) throw crossRef('SetupEntityId', app.row.Id);
+  const src = sourceOf(parent.row) as RowSource;
+  const existing = (): string | undefined => findSea(model, parent.row.Id as string, app.row.Id as string);
+  if (src.kind === 'profile') {
+    if ((stateApp.profiles ?? []).includes(src.name)) throw duplicate(existing());
+    stateApp.profiles = [...(stateApp.profiles ?? []), src.name];
+  } else if (src.kind === 'permissionSet') {
+    if ((stateApp.permissionSets ?? []).includes(src.name)) throw duplicate(existing());
+    stateApp.permissionSets = [...(stateApp.permissionSets ?? []), src.name];
+  } else {
+    throw new WriteError(400, 'FIELD_INTEGRITY_EXCEPTION', 'Setup entity access cannot be granted to a permission set group directly', ['ParentId']);
+  }
+  commitOrRefuse(model, next);
+  return existing() as string;
 };
 
 /** Inserts one record; returns its new Id. */
@@ -77,81 +155,9 @@ export const createRecord = (model: OrgModel, type: string, body: Record<string,
     throw new WriteError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${known.name} does not support insert`);
   }
   const next = model.getState();
-  if (canonical === 'PermissionSetAssignment') {
-    const user = rowIn(model, 'User', fieldValue(body, 'AssigneeId'), 'AssigneeId');
-    const u = userOf(next, (sourceOf(user.row) as RowSource).name);
-    const groupIdIn = fieldValue(body, 'PermissionSetGroupId');
-    const setIdIn = fieldValue(body, 'PermissionSetId');
-    let groupName: string | undefined;
-    let setName: string | undefined;
-    if (typeof groupIdIn === 'string' && groupIdIn.length > 0) {
-      const g = rowIn(model, 'PermissionSetGroup', groupIdIn, 'PermissionSetGroupId');
-      groupName = (sourceOf(g.row) as RowSource).name;
-    } else {
-      const ps = rowIn(model, 'PermissionSet', setIdIn, 'PermissionSetId');
-      const src = sourceOf(ps.row) as RowSource;
-      if (src.kind === 'profile')
-        throw new WriteError(
-          400,
-          'FIELD_INTEGRITY_EXCEPTION',
-          "You can't assign or unassign this permission set because it's associated with a profile.",
-          ['PermissionSetId']
-        );
-      if (src.kind === 'group') groupName = src.name;
-      else setName = src.name;
-    }
-    if (groupName) {
-      if ((u.permissionSetGroups ?? []).includes(groupName)) {
-        const gId = findGroupRow(model, groupName)?.Id;
-        throw duplicate(findRow(model, 'PermissionSetAssignment', { AssigneeId: user.row.Id as string, PermissionSetGroupId: gId as string })?.Id as string);
-      }
-      u.permissionSetGroups = [...(u.permissionSetGroups ?? []), groupName];
-    } else if (setName) {
-      if ((u.permissionSets ?? []).includes(setName)) {
-        throw duplicate(findRow(model, 'PermissionSetAssignment', { AssigneeId: user.row.Id as string, PermissionSetId: setIdIn as string })?.Id as string);
-      }
-      u.permissionSets = [...(u.permissionSets ?? []), setName];
-    }
-    commitOrRefuse(model, next);
-    const userId = user.row.Id as string;
-    const table = model.db.table('PermissionSetAssignment') as Table;
-    const rows = model.db.lookup(table, 'AssigneeId', userId);
-    const created = groupName
-      ? rows.find((r) => r.PermissionSetGroupId === findGroupRow(model, groupName)?.Id)
-      : rows.find((r) => r.PermissionSetId === findSetRow(model, setName as string)?.Id);
-    return created?.Id as string;
-  }
-  if (canonical === 'PermissionSetLicenseAssign') {
-    const user = rowIn(model, 'User', fieldValue(body, 'AssigneeId'), 'AssigneeId');
-    const psl = rowIn(model, 'PermissionSetLicense', fieldValue(body, 'PermissionSetLicenseId'), 'PermissionSetLicenseId');
-    const u = userOf(next, (sourceOf(user.row) as RowSource).name);
-    const name = (sourceOf(psl.row) as RowSource).name;
-    if ((u.permissionSetLicenses ?? []).includes(name))
-      throw duplicate(findRow(model, 'PermissionSetLicenseAssign', { AssigneeId: user.row.Id as string, PermissionSetLicenseId: psl.row.Id as string })?.Id as string);
-    u.permissionSetLicenses = [...(u.permissionSetLicenses ?? []), name];
-    commitOrRefuse(model, next);
-    return findRow(model, 'PermissionSetLicenseAssign', { AssigneeId: user.row.Id as string, PermissionSetLicenseId: psl.row.Id as string })?.Id as string;
-  }
-  // SetupEntityAccess
-  const parent = rowIn(model, 'PermissionSet', fieldValue(body, 'ParentId'), 'ParentId');
-  // a connected app or (SetupEntityType 'ExternalClientApplication') an External Client App
-  const appHit = model.db.rowById(String(fieldValue(body, 'SetupEntityId') ?? ''));
-  const app = rowIn(model, appHit?.table.name === 'ExternalClientApplication' ? 'ExternalClientApplication' : 'ConnectedApplication', fieldValue(body, 'SetupEntityId'), 'SetupEntityId');
-  const appName = (sourceOf(app.row) as RowSource).name;
-  const stateApp = (next.connectedApps ?? []).find((a) => a.name === appName);
-  if (!stateApp) throw crossRef('SetupEntityId', app.row.Id);
-  const src = sourceOf(parent.row) as RowSource;
-  if (src.kind === 'profile') {
-    if ((stateApp.profiles ?? []).includes(src.name)) throw duplicate(findSea(model, parent.row.Id as string, app.row.Id as string));
-    stateApp.profiles = [...(stateApp.profiles ?? []), src.name];
-  } else if (src.kind === 'permissionSet') {
-    if ((stateApp.permissionSets ?? []).includes(src.name)) throw duplicate(findSea(model, parent.row.Id as string, app.row.Id as string));
-    stateApp.permissionSets = [...(stateApp.permissionSets ?? []), src.name];
-  } else {
-    throw new WriteError(400, 'FIELD_INTEGRITY_EXCEPTION', 'Setup entity access cannot be granted to a permission set group directly', ['ParentId']);
-  }
-  commitOrRefuse(model, next);
-  return findSea(model, parent.row.Id as string, app.row.Id as string) as string;
+  if (canonical === 'PermissionSetAssignment') return createAssignment(model, next, body);
+  if (canonical === 'PermissionSetLicenseAssign') return createLicenseAssignment(model, next, body);
+  return createSetupEntityAccess(model, next, body);
 };
 
 const findSea = (model: OrgModel, parentId: string, appId: string): string | undefined =>
@@ -159,6 +165,48 @@ const findSea = (model: OrgModel, parentId: string, appId: string): string | und
 
 const findGroupRow = (model: OrgModel, name: string): Row | undefined => findRow(model, 'PermissionSetGroup', { DeveloperName: name });
 const findSetRow = (model: OrgModel, name: string): Row | undefined => findRow(model, 'PermissionSet', { Name: name });
+
+/** The state's user behind a row's AssigneeId. */
+const assignee = (model: OrgModel, next: OrgState, assigneeId: unknown): StateUser => {
+  const u = model.db.rowById(String(assigneeId));
+  if (!u) throw new WriteError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+  return userOf(next, (sourceOf(u.row) as RowSource).name);
+};
+
+/** The state name of the row an Id points to ('' when there is none). */
+const sourceName = (model: OrgModel, id: unknown): string => {
+  const hit = model.db.rowById(String(id));
+  return hit ? (sourceOf(hit.row) as RowSource).name : '';
+};
+
+const removeAssignment = (model: OrgModel, next: OrgState, row: Row): void => {
+  const u = assignee(model, next, row.AssigneeId);
+  if (row.PermissionSetGroupId) {
+    const name = sourceName(model, row.PermissionSetGroupId);
+    u.permissionSetGroups = (u.permissionSetGroups ?? []).filter((x) => x !== name);
+    return;
+  }
+  const ps = model.db.rowById(String(row.PermissionSetId));
+  const src = ps ? (sourceOf(ps.row) as RowSource) : undefined;
+  if (src?.kind === 'profile') throw profileSetRefusal();
+  u.permissionSets = (u.permissionSets ?? []).filter((x) => x !== src?.name);
+};
+
+const removeLicenseAssignment = (model: OrgModel, next: OrgState, row: Row): void => {
+  const u = assignee(model, next, row.AssigneeId);
+  const name = sourceName(model, row.PermissionSetLicenseId);
+  u.permissionSetLicenses = (u.permissionSetLicenses ?? []).filter((x) => x !== name);
+};
+
+const removeSetupEntityAccess = (model: OrgModel, next: OrgState, row: Row): void => {
+  const parent = model.db.rowById(String(row.ParentId));
+  const src = parent ? (sourceOf(parent.row) as RowSource) : undefined;
+  const appName = sourceName(model, row.SetupEntityId);
+  const stateApp = (next.connectedApps ?? []).find((a) => a.name === appName);
+  if (!stateApp || !src) return;
+  if (src.kind === 'profile') stateApp.profiles = (stateApp.profiles ?? []).filter((x) => x !== src.name);
+  if (src.kind === 'permissionSet') stateApp.permissionSets = (stateApp.permissionSets ?? []).filter((x) => x !== src.name);
+};
 
 /** Deletes one record by Id. */
 export const deleteRecord = (model: OrgModel, type: string, id: string): void => {
@@ -170,38 +218,8 @@ export const deleteRecord = (model: OrgModel, type: string, id: string): void =>
   }
   if (!hit || hit.table.name !== canonical) throw new WriteError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
   const next = model.getState();
-  const db = model.db;
-  const userRow = (assigneeId: unknown): NonNullable<OrgState['users']>[number] => {
-    const u = db.rowById(String(assigneeId));
-    if (!u) throw new WriteError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
-    return userOf(next, (sourceOf(u.row) as RowSource).name);
-  };
-  if (canonical === 'PermissionSetAssignment') {
-    const u = userRow(hit.row.AssigneeId);
-    if (hit.row.PermissionSetGroupId) {
-      const g = db.rowById(String(hit.row.PermissionSetGroupId));
-      const name = g ? (sourceOf(g.row) as RowSource).name : '';
-      u.permissionSetGroups = (u.permissionSetGroups ?? []).filter((x) => x !== name);
-    } else {
-      const ps = db.rowById(String(hit.row.PermissionSetId));
-      const src = ps ? (sourceOf(ps.row) as RowSource) : undefined;
-      if (src?.kind === 'profile')
-        throw new WriteError(400, 'FIELD_INTEGRITY_EXCEPTION', "You can't assign or unassign this permission set because it's associated with a profile.");
-      u.permissionSets = (u.permissionSets ?? []).filter((x) => x !== src?.name);
-    }
-  } else if (canonical === 'PermissionSetLicenseAssign') {
-    const u = userRow(hit.row.AssigneeId);
-    const l = db.rowById(String(hit.row.PermissionSetLicenseId));
-    const name = l ? (sourceOf(l.row) as RowSource).name : '';
-    u.permissionSetLicenses = (u.permissionSetLicenses ?? []).filter((x) => x !== name);
-  } else {
-    const parent = db.rowById(String(hit.row.ParentId));
-    const app = db.rowById(String(hit.row.SetupEntityId));
-    const src = parent ? (sourceOf(parent.row) as RowSource) : undefined;
-    const appName = app ? (sourceOf(app.row) as RowSource).name : '';
-    const stateApp = (next.connectedApps ?? []).find((a) => a.name === appName);
-    if (stateApp && src?.kind === 'profile') stateApp.profiles = (stateApp.profiles ?? []).filter((x) => x !== src.name);
-    if (stateApp && src?.kind === 'permissionSet') stateApp.permissionSets = (stateApp.permissionSets ?? []).filter((x) => x !== src.name);
-  }
+  if (canonical === 'PermissionSetAssignment') removeAssignment(model, next, hit.row);
+  else if (canonical === 'PermissionSetLicenseAssign') removeLicenseAssignment(model, next, hit.row);
+  else removeSetupEntityAccess(model, next, hit.row);
   commitOrRefuse(model, next);
 };

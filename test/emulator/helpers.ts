@@ -35,7 +35,7 @@ export const useTempHome = (): { home: string; restore: () => void } => {
   process.env.SF_DISABLE_TELEMETRY = 'true';
   return {
     home,
-    restore: () => {
+    restore: (): void => {
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;

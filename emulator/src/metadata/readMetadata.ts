@@ -145,6 +145,14 @@ export const ecaIpRelaxation = (value: string | undefined): string => {
   }
 };
 
+/** Org-state refresh token policy keyword → the metadata's refreshTokenPolicyType. */
+const REFRESH_TOKEN_POLICY_TYPES = new Map([
+  ['infinite', 'Infinite'],
+  ['zero', 'Zero'],
+  ['specific_lifetime', 'SpecificLifetime'],
+  ['specific_inactivity', 'SpecificInactivity'],
+]);
+
 /**
  * Org-state refresh token policy (infinite | zero | specific_lifetime:N:UNIT | specific_inactivity:N:UNIT)
  * → refreshTokenPolicyType (Infinite | Zero | SpecificLifetime | SpecificInactivity) with the period
@@ -153,9 +161,7 @@ export const ecaIpRelaxation = (value: string | undefined): string => {
 export const ecaRefreshTokenPolicy = (value: string | undefined): { type: string; period?: number; unit?: string } => {
   const v = metadataRefreshTokenPolicy(value);
   const [head, n, unit] = v.split(':');
-  const type = ({ infinite: 'Infinite', zero: 'Zero', specific_lifetime: 'SpecificLifetime', specific_inactivity: 'SpecificInactivity' } as Record<string, string>)[
-    head.toLowerCase()
-  ];
+  const type = REFRESH_TOKEN_POLICY_TYPES.get(head.toLowerCase());
   if (!type) return { type: 'Infinite' };
   if (type === 'SpecificLifetime' || type === 'SpecificInactivity') {
     const period = Number(n);
