@@ -2,16 +2,19 @@
  * The plugin inside the REAL `sf` CLI (@salesforce/cli, installed into .cache/sf-cli by
  * scripts/install-sf-cli.sh): log in to the org emulator with `sf org login access-token`, link this
  * repository with `sf plugins link`, and run check → grant → check through `sf`, the way a user does.
- * Also packs the plugin with `npm pack` and checks what the tarball ships.
+ * Also packs the plugin with `npm pack`, checks what the tarball ships, and installs that tarball with
+ * `sf plugins install file:…` with npm offline (package.json "bundleDependencies": the tarball carries its
+ * production node_modules, incl. the @jsforce/jsforce-node 3.10.16 pin that keeps undici 8 off Node 20),
+ * then runs check through the installed plugin.
  *
  * The emulator runs in this process (no alias registered by it: the real CLI does the login), so every
  * child process is spawned asynchronously, never with spawnSync, or the emulator could not answer.
  * Every `sf` child gets a temporary HOME: nothing here reads or writes the real sf auth store.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { startEmulator, type EmulatorHandle, type RequestLogEntry } from '../../emulator/src/index.js';
@@ -56,6 +59,16 @@ const findingsOf = (result: CheckResult | undefined, username: string): Finding[
 };
 const describeFindings = (findings: Finding[]): string => findings.map((f) => `${f.status} ${f.requirement}`).join(' | ');
 
+/** The directory of package `name` as Node resolves it from `from` (walks up the node_modules folders). */
+const packageDir = (name: string, from: string): string | undefined => {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+};
+const versionOf = (dir: string): string => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+
 describe('e2e: the plugin linked into the real sf CLI', function () {
   this.timeout(180_000);
 
@@ -65,6 +78,26 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
   let token: string;
   let env: NodeJS.ProcessEnv;
   let linked = false;
+  let packing: Promise<{ tgz: string; entries: string[] }> | undefined;
+
+  /** `npm pack` this repository once (lib/ as built; no prepack, so no oclif.manifest.json) into the test HOME. */
+  const packed = (): Promise<{ tgz: string; entries: string[] }> =>
+    (packing ??= (async (): Promise<{ tgz: string; entries: string[] }> => {
+      const dest = join(home, 'pack');
+      mkdirSync(dest);
+      const pack = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dest, '--json'], {
+        env: { ...process.env, 'npm_config_update_notifier': 'false' },
+        cwd: repoRoot,
+      });
+      expect(pack.code, pack.stderr).to.equal(0);
+      const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; name: string; version: string }>;
+      expect(info.name).to.equal(pluginName);
+      const tgz = join(dest, info.filename);
+      expect(existsSync(tgz), tgz).to.equal(true);
+      const tar = await run('tar', ['tzf', tgz], { env: process.env, cwd: dest });
+      expect(tar.code, tar.stderr).to.equal(0);
+      return { tgz, entries: tar.stdout.split('\n').filter(Boolean) };
+    })());
 
   /** The token and its secret half must never appear in anything sf prints (the message never quotes them). */
   const expectNoSecret = (r: Run, what: string): void => {
@@ -107,6 +140,8 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     };
     // whatever the caller's shell has must not reach the CLI: no stray org, token or config
     for (const key of ['SF_ACCESS_TOKEN', 'SFDX_ACCESS_TOKEN', 'SF_TARGET_ORG', 'SFDX_DEFAULTUSERNAME', 'SF_CONFIG_DIR']) delete env[key];
+    // nor anything that would move sf's config/data dirs (where `sf plugins install` writes) out of this HOME
+    for (const key of ['SF_DATA_DIR', 'SF_CACHE_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME']) delete env[key];
 
     emulator = await startEmulator({ state: join(repoRoot, 'emulator', 'states', 'demo.yaml'), register: false });
     token = emulator.accessToken;
@@ -245,21 +280,7 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
   });
 
   it('npm pack ships lib, messages, presets, schemas and data, and not the emulator or the tests', async () => {
-    const dest = join(home, 'pack');
-    mkdirSync(dest);
-    const pack = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dest, '--json'], {
-      env: { ...process.env, 'npm_config_update_notifier': 'false' },
-      cwd: repoRoot,
-    });
-    expect(pack.code, pack.stderr).to.equal(0);
-    const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; name: string; version: string }>;
-    expect(info.name).to.equal(pluginName);
-    const tgz = join(dest, info.filename);
-    expect(existsSync(tgz), tgz).to.equal(true);
-
-    const tar = await run('tar', ['tzf', tgz], { env: process.env, cwd: dest });
-    expect(tar.code, tar.stderr).to.equal(0);
-    const entries = tar.stdout.split('\n').filter(Boolean);
+    const { entries } = await packed();
     const topLevel = new Set(entries.map((e) => e.split('/')[1]));
     for (const dir of ['lib', 'messages', 'presets', 'schemas', 'data']) {
       expect(entries.some((e) => e.startsWith(`package/${dir}/`)), `package/${dir}/ in the tarball`).to.equal(true);
@@ -267,9 +288,92 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     expect(entries).to.include('package/package.json');
     expect(entries).to.include('package/lib/commands/integration/check.js');
     expect(entries.some((e) => e.startsWith('package/presets/') && e.endsWith('crankwheel.yaml')), 'the crankwheel preset').to.equal(true);
-    for (const dir of ['emulator', 'test', 'src', 'node_modules', '.cache', 'scripts']) {
+    for (const dir of ['emulator', 'test', 'src', '.cache', 'scripts']) {
       expect(topLevel.has(dir), `package/${dir}/ must not be in the tarball`).to.equal(false);
     }
-    expect(entries.filter((e) => e.endsWith('.test.js') || (e.endsWith('.ts') && !e.endsWith('.d.ts')))).to.deep.equal([]);
+    // (a shrinkwrap is never applied to a tarball install; the bundled node_modules is what pins versions)
+    expect(entries).not.to.include('package/npm-shrinkwrap.json');
+    const own = entries.filter((e) => !e.startsWith('package/node_modules/'));
+    expect(own.filter((e) => e.endsWith('.test.js') || (e.endsWith('.ts') && !e.endsWith('.d.ts')))).to.deep.equal([]);
+  });
+
+  it('npm pack bundles the production dependencies (with the jsforce-node 3.10.16 pin), not the dev ones', async () => {
+    const { tgz, entries } = await packed();
+    /** bundled package name → the package.json entries for it (a package may sit at several depths) */
+    const bundled = (name: string): string[] => entries.filter((e) => e.endsWith(`node_modules/${name}/package.json`));
+    for (const dep of ['@oclif/core', '@salesforce/core', '@salesforce/sf-plugins-core', '@salesforce/source-deploy-retrieve', 'yaml']) {
+      expect(bundled(dep), `${dep} bundled`).to.have.length.greaterThan(0);
+    }
+    for (const dev of ['mocha', 'chai', 'typescript', 'ts-node', 'sinon', 'eslint', 'oclif', 'c8']) {
+      expect(bundled(dev), `${dev} (a devDependency) must not be bundled`).to.deep.equal([]);
+    }
+    // jsforce-node (what @salesforce/core talks to the org with) is the 3.10.16 our lockfile pins, and no
+    // undici 8 (which throws on load on Node 20) is in the bundle
+    const versions = async (name: string): Promise<string[]> =>
+      Promise.all(
+        bundled(name).map(async (entry) => {
+          const r = await run('tar', ['xzf', tgz, '-O', entry], { env: process.env, cwd: dirname(tgz) });
+          expect(r.code, r.stderr).to.equal(0);
+          return (JSON.parse(r.stdout) as { version: string }).version;
+        })
+      );
+    expect(await versions('@jsforce/jsforce-node')).to.deep.equal(['3.10.16']);
+    expect((await versions('undici')).filter((v) => Number(v.split('.')[0]) >= 8)).to.deep.equal([]);
+  });
+
+  it('sf plugins install file:<tarball> works with npm offline, and sf integration check runs through the installed plugin', async function () {
+    this.timeout(300_000);
+    const { tgz } = await packed();
+    // the linked checkout would shadow the installed plugin (same name): unlink it first
+    if (linked) {
+      const unlink = await sf(['plugins', 'unlink', pluginName]);
+      expect(unlink.code, unlink.stderr).to.equal(0);
+      linked = false;
+    }
+    // an unsigned plugin needs a yes: the allow-list answers it (the same file a user would write)
+    const url = `file:${tgz}`;
+    mkdirSync(join(home, '.config', 'sf'), { recursive: true });
+    writeFileSync(join(home, '.config', 'sf', 'unsignedPluginAllowList.json'), JSON.stringify([url]));
+
+    // npm offline with an empty cache: every dependency must come out of the tarball itself. None of the
+    // caller's npm settings (npm test exports npm_config_*, e.g. its warm cache) may reach sf's npm.
+    const npmEnv: NodeJS.ProcessEnv = {};
+    for (const key of Object.keys(env)) if (key.toLowerCase().startsWith('npm_')) npmEnv[key] = undefined;
+    Object.assign(npmEnv, {
+      'npm_config_offline': 'true',
+      'npm_config_cache': join(home, 'npm-cache'),
+      'npm_config_update_notifier': 'false',
+    });
+    const started = Date.now();
+    const install = await sf(['plugins', 'install', url], npmEnv);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    expect(install.code, `sf plugins install ${url} (${seconds}s)\n${install.stdout}\n${install.stderr}`).to.equal(0);
+
+    const list = await sf(['plugins', '--json']);
+    expect(list.code, list.stderr).to.equal(0);
+    const ours = (JSON.parse(list.stdout) as PluginEntry[]).filter((p) => p.name === pluginName);
+    expect(ours.map((p) => p.type)).to.deep.equal(['user']);
+    const root = resolve(ours[0].root);
+    expect(root).to.equal(join(home, '.local', 'share', 'sf', 'node_modules', pluginName));
+    // nothing was fetched next to it: its whole dependency tree is its own bundle
+    expect(readdirSync(dirname(root)).filter((n) => !n.startsWith('.'))).to.deep.equal([pluginName]);
+    // and the chain that broke on Node 20 is the pinned one: core → jsforce-node 3.10.16, no undici 8
+    const core = packageDir('@salesforce/core', root);
+    expect(core, '@salesforce/core from the installed plugin').to.be.a('string');
+    expect(core!.startsWith(root), `${core!} is inside the plugin`).to.equal(true);
+    const jsforce = packageDir('@jsforce/jsforce-node', core!);
+    expect(jsforce && versionOf(jsforce)).to.equal('3.10.16');
+    const undici = packageDir('undici', jsforce!);
+    if (undici) expect(Number(versionOf(undici).split('.')[0]), `undici ${versionOf(undici)}`).to.be.lessThan(8);
+
+    // the installed plugin reads the org (the grant above made the agent pass)
+    emulator!.clearLog();
+    const r = await sf(['integration', 'check', '--preset', 'crankwheel', '-o', 'demo', '--user', agent, '--json']);
+    expect(r.code, r.stderr).to.equal(0);
+    const json = parseJson<CheckResult>(r, 'sf integration check (installed plugin)');
+    expect(json.status).to.equal(0);
+    const findings = findingsOf(json.result, agent);
+    expect(findings.find((f) => f.requirement.startsWith('EditEvent'))?.status, describeFindings(findings)).to.equal('pass');
+    expect(requests().length).to.be.greaterThan(0);
   });
 });
