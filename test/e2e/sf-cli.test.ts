@@ -217,6 +217,34 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     expect(ours.every((c) => c.pluginType === 'link'), JSON.stringify(ours.map((c) => c.pluginType))).to.equal(true);
   });
 
+  it('sf search finds integration check: typing part of the name and Enter shows its help', async () => {
+    // sf search is interactive (raw-mode keypresses): drive it through a pseudo-terminal with util-linux `script`,
+    // typing only once the prompt is on screen and pressing Enter once the one match is highlighted (its summary shows;
+    // the pseudo-terminal has no size, so the list itself is zero rows high)
+    expect(existsSync('/usr/bin/script'), 'util-linux script (a pseudo-terminal for sf search)').to.equal(true);
+    const driver = [
+      'import { spawn } from "node:child_process";',
+      `const child = spawn("/usr/bin/script", ["-qfec", ${JSON.stringify(`${sfBin} search`)}, "/dev/null"], { stdio: ["pipe", "pipe", "inherit"] });`,
+      'let screen = ""; let typed = false; let entered = false;',
+      'child.stdout.on("data", (c) => {',
+      '  process.stdout.write(c);',
+      '  screen += c.toString().replace(/\\u001b\\[[0-9;?]*[A-Za-z]/g, "");',
+      '  if (!typed && screen.includes("Search for a command")) { typed = true; setTimeout(() => child.stdin.write("integration chec"), 500); }',
+      '  const at = screen.lastIndexOf("Search for a command integration chec");',
+      '  if (typed && !entered && at >= 0 && screen.slice(at + 36).includes("Check that a user has everything an integration needs")) { entered = true; setTimeout(() => child.stdin.write("\\r"), 1000); }',
+      '  if (entered && screen.includes("FLAG DESCRIPTIONS")) child.stdin.end();',
+      '});',
+      'setTimeout(() => { child.stdin.end(); child.kill(); }, 90000);',
+      'child.on("exit", (code) => process.exit(code ?? 1));',
+    ].join('\n');
+    const r = await run(process.execPath, ['--input-type=module', '-e', driver], { env, cwd: work });
+    expectNoSecret(r, 'sf search');
+    // eslint-disable-next-line no-control-regex
+    const screen = r.stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+    expect(screen, `exit ${r.code}: ${screen.slice(-2000)} ${r.stderr.slice(-2000)}`).to.include('Search for a command');
+    expect(screen, screen.slice(-2000)).to.match(/\$ sf integration check .*--preset crankwheel/);
+  });
+
   it('sf integration check: the CrankWheel agent lacks Edit Events (exit 3)', async () => {
     emulator!.clearLog();
     const r = await sf(['integration', 'check', '--preset', 'crankwheel', '-o', 'demo', '--user', agent, '--json']);
