@@ -9,6 +9,14 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'snapshot');
 
 export type SoqlRecord = Record<string, unknown>;
+
+/** A column value as text ('' for null). */
+export const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+/** A checkbox column. */
+export const bool = (v: unknown): boolean => v === true || v === 'true';
+/** A relationship column (`Profile.UserLicense.Name`) of a record. */
+export const rel = (record: SoqlRecord, path: string): unknown =>
+  path.split('.').reduce<unknown>((acc, part) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[part] : undefined), record);
 /** A SOQL query, or (with `describe`) an sObject describe, answered inside the same batch. */
 export type BatchQuery = {
   key: string;

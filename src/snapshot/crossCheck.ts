@@ -14,6 +14,7 @@
  * followed by `.` and the user Id. Rows that do not map give no verdict (never a disagreement).
  */
 import type { Requirements } from '../requirements/types.js';
+import { bool, rel, str } from './batch.js';
 import type { BatchQuery, BestEffortErrors, SoqlRecord } from './batch.js';
 import type { CrossCheck, SalesforceFieldVerdict, SalesforceObjectVerdict } from './types.js';
 import { inList, soqlString, unique } from './soql.js';
@@ -21,10 +22,6 @@ import { inList, soqlString, unique } from './soql.js';
 /** Users cross-checked at most: two queries each, so two users fit in one extra Composite request. */
 export const CROSS_CHECK_MAX_USERS = 2;
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
-const bool = (v: unknown): boolean => v === true || v === 'true';
-const rel = (record: SoqlRecord, path: string): unknown =>
-  path.split('.').reduce<unknown>((acc, part) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[part] : undefined), record);
 
 const entityKey = (userId: string): string => `crossCheckObjects:${userId}`;
 const fieldKey = (userId: string): string => `crossCheckFields:${userId}`;

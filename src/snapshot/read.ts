@@ -28,7 +28,7 @@ import type {
   UnresolvedUser,
   UserAccess,
 } from './types.js';
-import { BatchQuery, BestEffortErrors, runQueries, SoqlRecord, toOrgError, withRetry } from './batch.js';
+import { BatchQuery, BestEffortErrors, bool, rel, runQueries, SoqlRecord, str, toOrgError, withRetry } from './batch.js';
 import { chunkForInList, inList, soqlString, unique } from './soql.js';
 import { relevantPermissions } from './relevant.js';
 import { assembleCrossChecks, crossCheckQueries } from './crossCheck.js';
@@ -55,10 +55,6 @@ export type ReadOptions = {
 
 const USER_ID = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
-const bool = (v: unknown): boolean => v === true || v === 'true';
-const rel = (record: SoqlRecord, path: string): unknown =>
-  path.split('.').reduce<unknown>((acc, part) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[part] : undefined), record);
 
 /** The WHERE clause (several, one per chunk) that selects the requested users. */
 const userFilters = (inputs: string[]): string[] => {
