@@ -19,26 +19,14 @@ import { cpus, tmpdir, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { cliEnv } from './cliEnv.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const DEMO_STATE = join(root, 'emulator', 'states', 'demo.yaml');
 const SEED_PRESETS = ['accord', 'ticketing-api', 'crankwheel', 'ciro', 'ciro-quick', 'ampersand-connected-app', 'ampersand-external-client-app'];
 const DEMO_USER = 'agent@acme.example';
 
-const baseEnv = (home) => ({
-  ...process.env,
-  HOME: home,
-  USERPROFILE: home,
-  SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-  SF_DISABLE_TELEMETRY: 'true',
-  SF_SKIP_NEW_VERSION_CHECK: 'true',
-  SF_DISABLE_AUTOUPDATE: 'true',
-  SF_AUTOUPDATE_DISABLE: 'true',
-  SF_INTEGRATION_ACCESS_POLL_MS: '200',
-  NODE_NO_WARNINGS: '1',
-  NO_COLOR: '1',
-  FORCE_COLOR: '0',
-});
+const baseEnv = (home) => cliEnv(home, { NODE_NO_WARNINGS: '1', NO_COLOR: '1', FORCE_COLOR: '0' });
 
 // ------------------------------------------------------------------------------------------------ child modes
 

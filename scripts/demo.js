@@ -9,20 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliEnv } from './cliEnv.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const home = mkdtempSync(join(tmpdir(), 'sf-integration-access-demo-'));
-const env = {
-  ...process.env,
-  HOME: home,
-  USERPROFILE: home,
-  SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-  SF_DISABLE_TELEMETRY: 'true',
-  SF_SKIP_NEW_VERSION_CHECK: 'true',
-  SF_DISABLE_AUTOUPDATE: 'true',
-  SF_AUTOUPDATE_DISABLE: 'true',
-  SF_INTEGRATION_ACCESS_POLL_MS: '200',
-};
+const env = cliEnv(home);
 
 const emulator = spawn(process.execPath, [join(root, 'emulator/lib/cli.js'), '--state', join(root, 'emulator/states/demo.yaml'), '--alias', 'demo'], {
   // the emulator serves plain http on loopback; silence Node's warning about it

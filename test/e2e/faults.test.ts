@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { CheckResult } from '../../src/commands/integration/check.js';
 import type { GrantResult } from '../../src/commands/integration/grant.js';
-import { cliEnv, CliResult, repoRoot, RunningEmulator, runCli, startEmulator } from './harness.js';
+import { cliEnv, CliResult, repoRoot, RunningEmulator, runCli, startEmulator, withEnv } from './harness.js';
 
 type Verdict = Array<{ username: string; passed: boolean; findings: Array<{ requirement: string; status: string }> }>;
 type StateUser = { username: string; permissionSets?: string[] };
@@ -55,29 +55,14 @@ const api = async (emu: RunningEmulator, method: string, path: string, body?: un
   return text ? (JSON.parse(text) as unknown) : undefined;
 };
 const setLatency = (emu: RunningEmulator, ms: number): Promise<unknown> => api(emu, 'PUT', '/__emulator/latency', { ms });
-const tokensOf = async (emu: RunningEmulator): Promise<{ username: string; refreshToken: string; accessTokens: string[] }> =>
-  (await api(emu, 'GET', '/__emulator/tokens')) as { username: string; refreshToken: string; accessTokens: string[] };
 
-/** Run with extra environment variables (the harness passes process.env through to the child). */
-const withEnv = async <T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> => {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-};
 
 /**
  * Re-register the emulator's org in its HOME with the refresh token (the emulator CLI registers an
  * access token only), the way `sf org login web` leaves it: @salesforce/core exchanges the refresh token.
  */
 const registerWithRefreshToken = async (emu: RunningEmulator, alias: string): Promise<void> => {
-  const { username, refreshToken } = await tokensOf(emu);
+  const { username, refreshToken } = await emu.tokens();
   rmSync(join(emu.home, '.sfdx', `${username}.json`), { force: true });
   const script = [
     "import { AuthInfo, StateAggregator } from '@salesforce/core';",
@@ -237,7 +222,7 @@ describe('e2e: a session the org no longer accepts, with a refresh token', funct
     expect(verdictOf(r)).to.deep.equal(verdictOf(before));
     const log = await emu.log();
     expect(log.filter((l) => l.path === '/services/oauth2/token' && l.status === 200).length).to.be.at.least(1);
-    expect((await tokensOf(emu)).accessTokens.length).to.be.at.least(2);
+    expect((await emu.tokens()).accessTokens.length).to.be.at.least(2);
   });
 
   it('a refreshed session that fails again ends with OrgSessionExpiredError, not a loop', async () => {

@@ -24,7 +24,23 @@ export const cliEnv = (home: string): NodeJS.ProcessEnv => ({
   FORCE_COLOR: '0',
 });
 
+/** Run fn with extra variables in process.env (which runCli passes to the child), restoring them after. */
+export const withEnv = async <T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> => {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+};
+
 export type RequestLogEntry = { seq: number; method: string; path: string; status: number; bytesIn?: number; bytesOut?: number; ms?: number };
+
+export type EmulatorTokens = { username: string; accessToken: string; refreshToken: string; accessTokens: string[] };
 
 export type RunningEmulator = {
   url: string;
@@ -38,6 +54,8 @@ export type RunningEmulator = {
   setState(state: unknown): Promise<void>;
   /** Make Salesforce's UserEntityAccess / UserFieldAccess answers differ from the org's grants (PUT /__emulator/access-overrides) */
   setAccessOverrides(overrides: unknown[]): Promise<void>;
+  /** Every access token the emulator issued and its refresh token (what must never appear in any output) */
+  tokens(): Promise<EmulatorTokens>;
   /** Everything the emulator printed (for the secret scan) */
   output(): string;
 };
@@ -111,6 +129,7 @@ export const startEmulator = async (
     setAccessOverrides: async (overrides): Promise<void> => {
       await api('PUT', '/__emulator/access-overrides', overrides);
     },
+    tokens: async (): Promise<EmulatorTokens> => (await api('GET', '/__emulator/tokens')) as EmulatorTokens,
   };
 };
 

@@ -10,25 +10,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { cliEnv, CliResult, repoRoot, RunningEmulator, runCli, startEmulator } from './harness.js';
+import { cliEnv, CliResult, repoRoot, RunningEmulator, runCli, startEmulator, withEnv } from './harness.js';
 
-type Tokens = { username: string; accessToken: string; refreshToken: string; accessTokens: string[] };
 type Output = { what: string; text: string };
 
-const tokensOf = async (emu: RunningEmulator): Promise<Tokens> => (await (await fetch(`${emu.url}/__emulator/tokens`)).json()) as Tokens;
 
-const withEnv = async <T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> => {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-};
 
 /** Every 16-character window (step 8) of a secret's random part: catches a token cut, wrapped or re-encoded. */
 const fragmentsOf = (secret: string): string[] => {
@@ -55,7 +41,7 @@ const leaks = (outputs: Output[], secrets: string[]): string[] => {
 
 /** Re-register the org with a refresh token (the emulator CLI registers an access token only). */
 const registerWithRefreshToken = async (emu: RunningEmulator): Promise<void> => {
-  const { username, refreshToken } = await tokensOf(emu);
+  const { username, refreshToken } = await emu.tokens();
   rmSync(join(emu.home, '.sfdx', `${username}.json`), { force: true });
   const script = [
     "import { AuthInfo, StateAggregator } from '@salesforce/core';",
@@ -156,7 +142,7 @@ describe('e2e: no access token, refresh token or session id in any output', func
   });
 
   it('exercised the secrets: the session was refreshed, and trace logs and DEBUG output were written', async () => {
-    const tokens = await tokensOf(emu);
+    const tokens = await emu.tokens();
     expect(tokens.accessTokens.length, 'refreshed access tokens').to.be.at.least(2);
     const logs = outputs.filter((x) => x.what.startsWith('log file'));
     expect(logs.length, 'sf log files').to.be.at.least(1);
@@ -168,14 +154,14 @@ describe('e2e: no access token, refresh token or session id in any output', func
   });
 
   it('the scan finds a secret where there is one (it is not vacuous)', async () => {
-    const tokens = await tokensOf(emu);
+    const tokens = await emu.tokens();
     const planted = `Authorization: Bearer ${tokens.accessTokens[1]}`;
     expect(leaks([{ what: 'planted', text: planted }], tokens.accessTokens)).to.have.length(1);
     expect(leaks([{ what: 'a cut token', text: `…${tokens.refreshToken.slice(20, 45)}…` }], [tokens.refreshToken])).to.have.length(1);
   });
 
   it('no access token, refresh token or fragment of one appears in stdout, stderr, reports, source files or logs', async () => {
-    const tokens = await tokensOf(emu);
+    const tokens = await emu.tokens();
     const secrets = [...tokens.accessTokens, tokens.refreshToken];
     expect(outputs.length).to.be.greaterThan(30);
     expect(leaks(outputs, secrets)).to.deep.equal([]);

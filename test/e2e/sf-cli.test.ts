@@ -15,14 +15,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { startEmulator, type EmulatorHandle, type RequestLogEntry } from '../../emulator/src/index.js';
 import type { CheckResult } from '../../src/commands/integration/check.js';
 import type { GrantResult } from '../../src/commands/integration/grant.js';
 import type { Finding } from '../../src/evaluation/types.js';
+import { cliEnv, repoRoot } from './harness.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const sfBin = join(repoRoot, '.cache', 'sf-cli', 'node_modules', '.bin', 'sf');
 const pluginName = 'sf-integration-access';
 const agent = 'agent@acme.example';
@@ -124,20 +123,7 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     home = mkdtempSync(join(tmpdir(), 'sfia-sf-cli-'));
     work = join(home, 'work');
     mkdirSync(work);
-    env = {
-      ...process.env,
-      HOME: home,
-      USERPROFILE: home,
-      SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-      SF_DISABLE_TELEMETRY: 'true',
-      SF_SKIP_NEW_VERSION_CHECK: 'true',
-      SF_DISABLE_AUTOUPDATE: 'true',
-      SF_AUTOUPDATE_DISABLE: 'true',
-      OCLIF_DISABLE_LINKED_ESM_WARNING: 'true',
-      SF_INTEGRATION_ACCESS_POLL_MS: '100',
-      NO_COLOR: '1',
-      FORCE_COLOR: '0',
-    };
+    env = { ...cliEnv(home), OCLIF_DISABLE_LINKED_ESM_WARNING: 'true' };
     // whatever the caller's shell has must not reach the CLI: no stray org, token or config
     for (const key of ['SF_ACCESS_TOKEN', 'SFDX_ACCESS_TOKEN', 'SF_TARGET_ORG', 'SFDX_DEFAULTUSERNAME', 'SF_CONFIG_DIR']) delete env[key];
     // nor anything that would move sf's config/data dirs (where `sf plugins install` writes) out of this HOME
