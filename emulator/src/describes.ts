@@ -1,5 +1,5 @@
 /*
- * Object describes: the real fixtures in ../shared/fixtures/salesforce/describe/ adjusted by the
+ * Object describes: the real fixtures in emulator/fixtures/describe/ adjusted by the
  * org state (person accounts, extra objects/fields, absent ones), plus synthesized describes of the
  * setup objects the emulator serves (PermissionSet with one Permissions<Name> field per system
  * permission this org has, …).
@@ -60,20 +60,11 @@ export const API_VERSION = '62.0';
 /** The repository root (two levels above emulator/src or emulator/lib). */
 export const repoRoot = (): string => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Where the shared Salesforce fixtures live (env SF_INTEGRATION_ACCESS_FIXTURES overrides). */
-export const fixturesDir = (): string =>
-  process.env.SF_INTEGRATION_ACCESS_FIXTURES ?? path.resolve(repoRoot(), '..', 'shared', 'fixtures', 'salesforce');
+/** The Salesforce fixtures vendored in this repository (emulator/fixtures; provenance in its README.md). */
+export const fixturesDir = (): string => path.resolve(repoRoot(), 'emulator', 'fixtures');
 
-/** The repository's vendored copy (emulator/fixtures), used when the shared fixtures are not beside the repo. */
-export const vendoredFixturesDir = (): string => path.resolve(repoRoot(), 'emulator', 'fixtures');
-
-/** A fixture file (relative path): from fixturesDir(), else from the vendored copy. */
-export const fixtureFile = (relative: string): string => {
-  const primary = path.join(fixturesDir(), relative);
-  if (process.env.SF_INTEGRATION_ACCESS_FIXTURES !== undefined || existsSync(primary)) return primary;
-  const vendored = path.join(vendoredFixturesDir(), relative);
-  return existsSync(vendored) ? vendored : primary;
-};
+/** A fixture file (relative path) in fixturesDir(). */
+export const fixtureFile = (relative: string): string => path.join(fixturesDir(), relative);
 
 const fixtureCache = new Map<string, unknown>();
 const cached = <T>(key: string, load: () => T): T => {

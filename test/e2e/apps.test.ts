@@ -219,7 +219,7 @@ describe('e2e: External Client Apps (emulator/states/cases/eca.yaml)', function 
 describe('emulator readMetadata ↔ reader: app metadata spellings', () => {
   it('every scope the emulator writes into ConnectedApp metadata reads back as the same scope', () => {
     const scopes = ['id', 'api', 'web', 'full', 'refresh_token', 'offline_access', 'openid', 'profile', 'email', 'address', 'phone', 'visualforce', 'chatter_api', 'custom_permissions', 'content', 'lightning', 'wave_api', 'eclair_api', 'pardot_api', 'chatbot_api', 'interaction_api', 'sfap_api', 'cdp_ingest_api', 'mcp_api'];
-    const wsdl = readFileSync(join(repoRoot, '..', 'shared', 'fixtures', 'salesforce', 'wsdl', 'metadata.xsd'), 'utf8');
+    const wsdl = readFileSync(join(repoRoot, 'test', 'fixtures', 'salesforce', 'wsdl', 'metadata.xsd'), 'utf8');
     const enumBlock = /<xsd:simpleType name="ConnectedAppOauthAccessScope">([\s\S]*?)<\/xsd:simpleType>/.exec(wsdl)?.[1] ?? '';
     const enumValues = [...enumBlock.matchAll(/value="([^"]+)"/g)].map((m) => m[1]);
     expect(enumValues.length).to.be.greaterThan(30);

@@ -9,7 +9,7 @@ import { parseStateText } from '../../emulator/src/state.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const demoStatePath = path.join(repoRoot, 'emulator', 'states', 'demo.yaml');
-export const fixtures = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'salesforce');
+export const fixtures = path.join(repoRoot, 'test', 'fixtures', 'salesforce');
 
 export const demoState = (): OrgState => parseStateText(readFileSync(demoStatePath, 'utf8'), demoStatePath);
 

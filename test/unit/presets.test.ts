@@ -6,7 +6,7 @@
  *  2. through the loader (src/requirements/index.ts): every preset loads, and what the loader
  *     normalised agrees with the independent reading.
  * Plus assertions that tie each preset back to the vendor document it was written from
- * (/work/shared/seeds/).
+ * (excerpts with their source URLs in test/fixtures/seed-excerpts/; see test/unit/presetQuotes.test.ts).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -17,21 +17,15 @@ import { Ajv } from 'ajv';
 import { OBJECT_ACCESS } from '../../src/requirements/types.js';
 import type { Manifest, NameItem, RequirementBody } from '../../src/requirements/types.js';
 import { applyFeatures, listPresets, loadPreset } from '../../src/requirements/index.js';
+import { SALESFORCE_FIXTURES } from '../sharedFixtures.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const presetsDir = path.join(repoRoot, 'presets');
 const schemaPath = path.join(repoRoot, 'schemas', 'requirements-manifest.schema.json');
 
-/**
- * The Salesforce reference data: the shared fixtures (SALESFORCE_FIXTURES_DIR or
- * /work/shared/fixtures/salesforce), else the byte-identical copies vendored in this repository
- * (data/ for the permission lists, emulator/fixtures/describe/ for the describes).
- */
-const sharedFixtures = [process.env.SALESFORCE_FIXTURES_DIR, path.resolve(repoRoot, '..', 'shared', 'fixtures', 'salesforce')].find(
-  (dir): dir is string => dir !== undefined && existsSync(path.join(dir, 'user-permissions.txt'))
-);
-const permissionsDir = sharedFixtures ?? path.join(repoRoot, 'data');
-const describeDir = sharedFixtures ? path.join(sharedFixtures, 'describe') : path.join(repoRoot, 'emulator', 'fixtures', 'describe');
+/** The Salesforce reference data vendored in test/fixtures/salesforce (provenance in its README.md). */
+const permissionsDir = SALESFORCE_FIXTURES;
+const describeDir = path.join(SALESFORCE_FIXTURES, 'describe');
 
 const EXPECTED_PRESETS = [
   'accord',

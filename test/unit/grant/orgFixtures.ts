@@ -1,6 +1,6 @@
 /*
  * Test inputs for the grant planner built from the real describe fixtures in
- * /work/shared/fixtures/salesforce/describe (REST sObject describe bodies), plus small builders for
+ * test/fixtures/salesforce/describe (REST sObject describe bodies), plus small builders for
  * snapshots, users, permission sets and requirements.
  */
 import { readFileSync } from 'node:fs';
