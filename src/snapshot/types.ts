@@ -155,4 +155,11 @@ export type OrgSnapshot = {
   permissionDependencies: Record<string, string[]>;
   /** The app named by --app / oauth.app: `null` when named but not found, undefined when none named */
   app?: AppPolicies | null;
+  /**
+   * Read with `excess: true` (check --excess): the users' sets carry every system permission, object, field
+   * and app access they grant, not only what the manifest names
+   */
+  fullAccess?: boolean;
+  /** With `excess: true`: connected apps and external client apps of the org, Id -> name (to name app access) */
+  appNames?: Record<string, string>;
 };
