@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { CheckReport } from '../../render/report.js';
@@ -13,7 +12,7 @@ export type CheckResult = CheckReport;
 /** The work modules load on first use, so `--help` costs only oclif and @salesforce/core. */
 // eslint-disable-next-line @typescript-eslint/explicit-function-return-type
 const load = async () => {
-  const [input, snapshot, evaluation, report, human, junit, markdown] = await Promise.all([
+  const [input, snapshot, evaluation, report, human, junit, markdown, outputFile] = await Promise.all([
     import('../../shared/requirementsInput.js'),
     import('../../snapshot/read.js'),
     import('../../evaluation/index.js'),
@@ -21,8 +20,9 @@ const load = async () => {
     import('../../render/human.js'),
     import('../../render/junit.js'),
     import('../../render/markdown.js'),
+    import('../../render/outputFile.js'),
   ]);
-  return { ...input, ...snapshot, ...evaluation, ...report, ...human, ...junit, ...markdown };
+  return { ...input, ...snapshot, ...evaluation, ...report, ...human, ...junit, ...markdown, ...outputFile };
 };
 
 export default class IntegrationCheck extends SfCommand<CheckResult> {
@@ -66,7 +66,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     if (flags.diagnose !== undefined && !code) {
       throw messages.createError('error.UnknownDiagnoseCode', [flags.diagnose, DIAGNOSE_CODES.join(', ')], [], 2);
     }
-    const { collectUsers, loadRequirements, readSnapshot, evaluate, buildReport, exitCodeOf, renderHuman, renderJunit, renderMarkdown } = await load();
+    const { collectUsers, loadRequirements, readSnapshot, evaluate, buildReport, exitCodeOf, renderHuman, renderJunit, renderMarkdown, writeOutputFile } = await load();
     const requirements = await loadRequirements(flags);
     const org = flags['target-org'];
     const { users, emails } = await collectUsers(flags, org.getUsername());
@@ -97,9 +97,9 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
             ? JSON.stringify(report, null, 2)
             : renderHuman(report, { verbose: flags.verbose, emails });
     if (flags['output-file']) {
-      const rendered = render();
-      await writeFile(flags['output-file'], rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+      // the verdict first: a file that cannot be written must not lose the finished check
       this.log(renderHuman(report, { verbose: flags.verbose, emails }));
+      await writeOutputFile(flags['output-file'], render(), format, report);
       this.info(messages.getMessage('info.wrote', [format, flags['output-file']]));
     } else if (!this.jsonEnabled()) {
       // under --json the envelope is the output: nothing else is rendered
