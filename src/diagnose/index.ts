@@ -277,7 +277,7 @@ const credentialsLink = (app: AppPolicies | null | undefined): DiagnosisLink =>
 
 const REQUIREMENT_LINKS: Array<{ id: string; label: string; kinds: FindingKind[] }> = [
   { id: 'licences', label: 'user licence and permission set licences', kinds: ['license', 'permissionSetLicense'] },
-  { id: 'system-permissions', label: 'system permissions and permission sets', kinds: ['systemPermission', 'permissionSet', 'forbiddenPermission'] },
+  { id: 'system-permissions', label: 'system permissions and permission sets', kinds: ['systemPermission', 'customPermission', 'permissionSet', 'forbiddenPermission'] },
   { id: 'object-access', label: 'object access', kinds: ['object'] },
   { id: 'field-access', label: 'field-level security', kinds: ['field'] },
   { id: 'record-visibility', label: 'record visibility', kinds: ['visibility'] },

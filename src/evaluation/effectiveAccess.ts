@@ -37,7 +37,8 @@ export type AccessQuery =
   | { type: 'systemPermission'; name: string }
   | { type: 'object'; object: string; access: ObjectAccess }
   | { type: 'field'; object: string; field: string; access: 'read' | 'edit' }
-  | { type: 'app'; appId: string };
+  | { type: 'app'; appId: string }
+  | { type: 'customPermission'; name: string };
 
 /** One grant with the facts the evaluation needs beyond GrantSource. */
 export type DetailedGrant = {
@@ -140,6 +141,12 @@ export const appMatcher =
   (ps) =>
     (ps.appAccess ?? []).some((id) => id === appId || sameId(id, appId)) ? {} : false;
 
+/** A custom permission (SetupEntityAccess of type CustomPermission), by qualified API name. */
+export const customPermissionMatcher =
+  (name: string): Matcher =>
+  (ps) =>
+    (ps.customPermissions ?? []).some((n) => n.toLowerCase() === name.toLowerCase()) ? {} : false;
+
 const emptyExplanation = (): AccessExplanation => ({ granted: [], sessionOnly: [], muted: [], grants: [] });
 
 const mergeExplanations = (parts: AccessExplanation[]): AccessExplanation => {
@@ -233,6 +240,8 @@ export const effectiveAccess = (snapshot: OrgSnapshot, user: UserAccess): Effect
         return run(fieldMatcher(query.object, query.field, query.access));
       case 'app':
         return run(appMatcher(query.appId));
+      case 'customPermission':
+        return run(customPermissionMatcher(query.name));
     }
   };
 

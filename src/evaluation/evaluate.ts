@@ -13,6 +13,7 @@ import { EvaluateOptions, EvaluationContext, GRANT_HINT, createContext, finding,
 import { DetailedGrant, describeGrants } from './effectiveAccess.js';
 import { objectFindings } from './objects.js';
 import { oauthFindings } from './oauth.js';
+import { customPermissionFindings } from './customPermissions.js';
 import {
   API_INTEGRATION_PSL,
   API_INTEGRATION_PSL_LABEL,
@@ -411,6 +412,7 @@ export const evaluateUser = (requirements: Requirements, snapshot: OrgSnapshot, 
       ...guarded('user.licenses', 'license', () => licenceFindings(ctx)),
       ...guarded('user.permissionSets', 'permissionSet', () => permissionSetFindings(ctx)),
       ...guarded('systemPermissions', 'systemPermission', () => (requirements.systemPermissions ?? []).map((i) => systemPermissionFinding(ctx, i))),
+      ...guarded('customPermissions', 'customPermission', () => customPermissionFindings(ctx)),
       ...guarded('user.forbiddenPermissions', 'forbiddenPermission', () => forbiddenFindings(ctx)),
       ...guarded('oauth', 'oauth', () => oauthFindings(ctx)),
       ...(requirements.objects ?? []).flatMap((o) => guarded(o.path || `objects.${o.object}`, 'object', () => objectFindings(ctx, o))),

@@ -12,6 +12,7 @@ export type FindingKind =
   | 'permissionSet'
   | 'userStatus'
   | 'systemPermission'
+  | 'customPermission'
   | 'forbiddenPermission'
   | 'overGrant'
   | 'object'

@@ -89,7 +89,15 @@ const canonical = (p: {
   userPermissions: string[];
   objects: string[];
   fields: string[];
-}): string => JSON.stringify({ ...p, userPermissions: [...p.userPermissions].sort(), objects: [...p.objects].sort(), fields: [...p.fields].sort() });
+  customPermissions: string[];
+}): string =>
+  JSON.stringify({
+    ...p,
+    userPermissions: [...p.userPermissions].sort(),
+    objects: [...p.objects].sort(),
+    fields: [...p.fields].sort(),
+    customPermissions: [...p.customPermissions].sort(),
+  });
 
 const planCanonical = (plan: PermissionSetPlan): string =>
   canonical({
@@ -100,6 +108,7 @@ const planCanonical = (plan: PermissionSetPlan): string =>
       (o) => `${o.object}:${[o.read, o.create, o.edit, o.delete, o.viewAll, o.modifyAll, o.viewAllFields].map((b) => (b ? 1 : 0)).join('')}`
     ),
     fields: plan.fieldPermissions.map((f) => `${f.field}:${f.readable ? 1 : 0}${f.editable ? 1 : 0}`),
+    customPermissions: (plan.customPermissions ?? []).map((c) => c.name),
   });
 
 /** Read the org's copy of the set (one readMetadata request). */
@@ -123,6 +132,7 @@ export const readOrgCopy = async (conn: Connection, plan: PermissionSetPlan): Pr
     fields: arr(record.fieldPermissions as MetaPerm[])
       .map((f) => `${String(f.field)}:${t(f.readable) ? 1 : 0}${t(f.editable) ? 1 : 0}`)
       .filter((s) => !s.endsWith(':00')),
+    customPermissions: arr(record.customPermissions as MetaPerm[]).filter((c) => t(c.enabled)).map((c) => String(c.name)),
   });
   return { exists: true, ours: description.includes(OWNER_MARKER), xmlEquivalent: orgCanonical === planCanonical(plan) };
 };

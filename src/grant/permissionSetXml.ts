@@ -36,6 +36,11 @@ type XmlNode = { [key: string]: string | XmlNode | XmlNode[] };
  */
 export function permissionSetXml(plan: PermissionSetPlan): string {
   const permissionSet: XmlNode = { '@_xmlns': METADATA_NAMESPACE };
+  // customPermissions precede description in the xsd:sequence of PermissionSet (Metadata API v66 WSDL)
+  const customPermissions = [...new Set((plan.customPermissions ?? []).map((entry) => entry.name))].sort(compareText);
+  if (customPermissions.length > 0) {
+    permissionSet.customPermissions = customPermissions.map((name) => ({ enabled: 'true', name: text(name) }));
+  }
   if (plan.description !== '') permissionSet.description = text(plan.description);
   const fields = [...plan.fieldPermissions].sort((a, b) => compareText(a.field, b.field));
   if (fields.length > 0) {
@@ -80,7 +85,7 @@ export function permissionSetXml(plan: PermissionSetPlan): string {
   return document.endsWith('\n') ? document : `${document}\n`;
 }
 
-const LIST_ELEMENTS = new Set(['PermissionSet.userPermissions', 'PermissionSet.objectPermissions', 'PermissionSet.fieldPermissions']);
+const LIST_ELEMENTS = new Set(['PermissionSet.customPermissions', 'PermissionSet.userPermissions', 'PermissionSet.objectPermissions', 'PermissionSet.fieldPermissions']);
 
 type RawEntry = Record<string, unknown>;
 
@@ -152,6 +157,10 @@ export function parsePermissionSetXml(xml: string): ParsedPermissionSet {
       .filter((entry) => entry.field !== ''),
     generatedByThisTool: description?.includes(PLAN_MARKER) ?? false,
   };
+  const customPermissions = entries(set.customPermissions)
+    .map((entry) => ({ name: rawText(entry.name) ?? '', enabled: rawBool(entry.enabled) }))
+    .filter((entry) => entry.name !== '');
+  if (customPermissions.length > 0) parsed.customPermissions = customPermissions;
   const label = rawText(set.label);
   const license = rawText(set.license);
   const manifestName = manifestNameFromDescription(description);

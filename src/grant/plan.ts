@@ -7,6 +7,7 @@
 import type { NameItem, OAuthRequirement, ObjectAccess, ObjectRequirement, Requirements } from '../requirements/types.js';
 import type { AppPolicies, FieldDescribe, ObjectDescribe, OrgSnapshot, PermissionSource, UserAccess } from '../snapshot/types.js';
 import { describeGrants, effectiveAccess } from '../evaluation/index.js';
+import { planCustomPermissions } from './customPermissions.js';
 import {
   appPoliciesPath,
   hasNoObjectPermissions,
@@ -319,6 +320,11 @@ export function planPermissionSet(requirements: Requirements, snapshot: OrgSnaps
   };
   if (license !== undefined) plan.license = license;
   if (appAccess !== undefined) plan.appAccess = appAccess;
+  const custom = planCustomPermissions(requirements, snapshot);
+  if (custom.customPermissions.length > 0) plan.customPermissions = custom.customPermissions;
+  if (custom.omitted.length > 0) {
+    plan.omitted = [...plan.omitted, ...custom.omitted].sort((a, b) => compareText(a.path, b.path) || compareText(a.item, b.item) || compareText(a.why, b.why));
+  }
   return plan;
 }
 
@@ -797,6 +803,9 @@ export function diffPlanAgainstUser(plan: PermissionSetPlan, snapshot: OrgSnapsh
   if (plan.appAccess !== undefined) {
     const appId = plan.appAccess.appId;
     sort(`App access: ${plan.appAccess.appName}`, appId !== undefined && access.appAccess(appId).length > 0);
+  }
+  for (const permission of plan.customPermissions ?? []) {
+    sort(`Custom permission: ${permission.name}`, access.explain({ type: 'customPermission', name: permission.name }).granted.length > 0);
   }
   return { toAdd, alreadyHeld };
 }

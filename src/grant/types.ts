@@ -71,6 +71,8 @@ export type PermissionSetPlan = {
   licenseAssignments: string[];
   /** Setup entity access to add for an admin-approved app (SetupEntityAccess row; not part of the XML) */
   appAccess?: { appName: string; appId?: string };
+  /** Custom permissions the set enables (`<customPermissions>`; qualified API names) */
+  customPermissions?: PlanUserPermission[];
 };
 
 export type PlanOptions = {
@@ -106,6 +108,7 @@ export type ParsedPermissionSet = {
     viewAllFields: boolean;
   }>;
   fieldPermissions: Array<{ field: string; readable: boolean; editable: boolean }>;
+  customPermissions?: Array<{ name: string; enabled: boolean }>;
   /** The description carries the `[sf-integration-access]` marker: this tool generated the set */
   generatedByThisTool: boolean;
   /** The manifest name recorded after the marker (`[sf-integration-access] manifest=NAME`) */

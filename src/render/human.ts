@@ -16,6 +16,7 @@ const KIND_TITLE: Record<FindingKind, string> = {
   permissionSetLicense: 'Permission set licences',
   permissionSet: 'Permission sets',
   systemPermission: 'System permissions',
+  customPermission: 'Custom permissions',
   forbiddenPermission: 'Forbidden permissions',
   oauth: 'Connected app / OAuth',
   object: 'Objects',

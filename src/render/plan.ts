@@ -30,6 +30,10 @@ export const renderPlan = (plan: PermissionSetPlan): string => {
     lines.push('  System permissions');
     for (const p of plan.userPermissions) lines.push(`    + ${p.name}  ← ${why([p.reason])}`);
   }
+  if (plan.customPermissions?.length) {
+    lines.push('  Custom permissions');
+    for (const p of plan.customPermissions) lines.push(`    + ${p.name}  ← ${why([p.reason])}`);
+  }
   if (plan.objectPermissions.length) {
     lines.push('  Object permissions');
     for (const o of plan.objectPermissions) lines.push(`    + ${o.object}: ${objectAccessText(o)}  ← ${why(o.reasons)}`);

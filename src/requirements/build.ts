@@ -123,7 +123,7 @@ class ManifestBuilder {
   };
 
 
-  public apiName(kind: 'permissionSet' | 'permissionSetLicense', example: string): NameNormaliser {
+  public apiName(kind: 'permissionSet' | 'permissionSetLicense' | 'customPermission', example: string): NameNormaliser {
     return (input, path) => {
       const value = input.trim();
       if (API_NAME.test(value)) return value;
@@ -229,6 +229,12 @@ class ManifestBuilder {
     const body: RequirementBody = {
       user: this.user(value.user, prefix, feature),
       systemPermissions: this.nameItems(value.systemPermissions, [...prefix, 'systemPermissions'], this.permission, feature),
+      customPermissions: this.nameItems(
+        value.customPermissions,
+        [...prefix, 'customPermissions'],
+        this.apiName('customPermission', 'Acme_Sync_Enabled or acme__Sync_Enabled'),
+        feature
+      ),
       objects: this.objects(value.objects, prefix, feature),
     };
     const oauth = this.oauth(value.oauth, prefix, feature);

@@ -70,6 +70,10 @@ const mergeBody = (manifest: Manifest, target: RequirementBody, feature: Feature
   appendNameItems(target.user.permissionSets, from.user.permissionSets);
   appendNameItems(target.user.forbiddenPermissions, from.user.forbiddenPermissions);
   appendNameItems(target.systemPermissions, from.systemPermissions);
+  if ((from.customPermissions ?? []).length > 0) {
+    target.customPermissions ??= [];
+    appendNameItems(target.customPermissions, from.customPermissions ?? []);
+  }
   if (from.oauth) mergeOAuth(manifest, target, from.oauth);
   for (const object of from.objects) {
     const existing = target.objects.find((o) => o.object.toLowerCase() === object.object.toLowerCase());
@@ -107,6 +111,7 @@ export const applyFeatures = (manifest: Manifest, features: string[] | 'all'): R
   const body: RequirementBody = structuredClone({
     user: manifest.user,
     systemPermissions: manifest.systemPermissions,
+    customPermissions: manifest.customPermissions ?? [],
     objects: manifest.objects,
     ...(manifest.oauth ? { oauth: manifest.oauth } : {}),
   });

@@ -73,6 +73,12 @@ export type RequirementBody = {
   user: UserRequirement;
   oauth?: OAuthRequirement;
   systemPermissions: NameItem[];
+  /**
+   * Custom permissions the user must hold (API names, `ns__Name` for a package's). Granted by SetupEntityAccess
+   * rows of type CustomPermission on the profile, a permission set or a group's aggregate set. Optional so that
+   * requirement sets built before the kind existed stay valid; loaded manifests always carry the list.
+   */
+  customPermissions?: NameItem[];
   objects: ObjectRequirement[];
 };
 

@@ -42,6 +42,7 @@ const bodyOut = (body: RequirementBody): Plain => {
   if (Object.keys(user).length > 0) out.user = user;
   if (body.oauth) out.oauth = oauthOut(body.oauth);
   if (body.systemPermissions.length > 0) out.systemPermissions = names(body.systemPermissions);
+  if ((body.customPermissions ?? []).length > 0) out.customPermissions = names(body.customPermissions ?? []);
   if (body.objects.length > 0) out.objects = Object.fromEntries(body.objects.map((o) => [o.object, objectOut(o)]));
   return out;
 };

@@ -32,6 +32,13 @@ import { BatchQuery, BestEffortErrors, bool, rel, runQueries, SoqlRecord, str, t
 import { chunkForInList, inList, soqlString, unique } from './soql.js';
 import { relevantPermissions } from './relevant.js';
 import { assembleCrossChecks, crossCheckQueries } from './crossCheck.js';
+import {
+  assignCustomPermissions,
+  customPermissionAccessQueries,
+  customPermissionDefinitionQueries,
+  customPermissionDefinitions,
+  customPermissionNames,
+} from './customPermissions.js';
 
 export type ReadOptions = {
   /** Usernames, emails or User Ids, as the user typed them */
@@ -645,7 +652,8 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   const fieldNames = unique(requirements.objects.flatMap((o) => o.fields.map((f) => f.field))).sort();
   const appName = options.app ?? requirements.oauth?.app;
   // ---- round trip 1 -------------------------------------------------------------------------
-  const r1 = await runQueries(conn, firstRound(requirements, options, appName, objects, fieldNames));
+  const customNames = customPermissionNames(requirements);
+  const r1 = await runQueries(conn, [...firstRound(requirements, options, appName, objects, fieldNames), ...customPermissionDefinitionQueries(customNames)]);
   const { available, columns, noColumn } = permissionColumns(requirements, r1);
   const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? [], options.emails ?? []);
   const userIds = matched.map((m) => str(m.row.Id));
@@ -656,7 +664,12 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
 
   // ---- round trip 2 (+ a Connected App's readMetadata in parallel) ------------------------------
   const crossCheck = options.crossCheck === false ? { queries: [] } : crossCheckQueries(requirements, userIds, r1.get('entities') ?? []);
-  const second = [...secondRound(requirements, objects, columns, assignedIds, groupIds, appId, ecaRow, ecaScopeColumns), ...crossCheck.queries];
+  const customDefinitions = customPermissionDefinitions(customNames, r1.get('customPermissions') ?? []);
+  const second = [
+    ...secondRound(requirements, objects, columns, assignedIds, groupIds, appId, ecaRow, ecaScopeColumns),
+    ...customPermissionAccessQueries(Object.values(customDefinitions).map((d) => d.id), assignedIds, groupIds),
+    ...crossCheck.queries,
+  ];
   const bestEffortErrors: BestEffortErrors = new Map();
   const [r2, appMeta] = await Promise.all([
     second.length > 0 ? runQueries(conn, second, bestEffortErrors) : Promise.resolve(new Map<string, SoqlRecord[]>()),
@@ -668,6 +681,7 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
       : Promise.resolve([]),
   ]);
   const permissionSets = assembleSources(r2, columns);
+  assignCustomPermissions(permissionSets, customDefinitions, r2.get('customPermissionAccess') ?? []);
 
   // ---- round trip 3 (only when the org has no column for a relevant permission) -------------------
   if (noColumn.length > 0) await readMissingColumns(conn, permissionSets, noColumn);
@@ -688,5 +702,6 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     permissionSetLicenses: Object.fromEntries((r1.get('psls') ?? []).map((p) => [str(p.DeveloperName), str(p.MasterLabel)])),
     permissionDependencies: dependenciesOf(r1),
     app: appFrom(appName, appRow, ecaRow, appMeta, r1, r2),
+    ...(customNames.length > 0 ? { customPermissions: customDefinitions } : {}),
   };
 };

@@ -49,6 +49,11 @@ export type PermissionSource = {
   fieldPermissions: Record<string, FieldPermissionFlags>;
   /** Ids of connected apps this set grants access to (SetupEntityAccess) */
   appAccess: string[];
+  /**
+   * Custom permissions this set grants (SetupEntityAccess rows of type CustomPermission), as qualified API
+   * names (`Name`, or `ns__Name` for a package's); only those a manifest asks for are read
+   */
+  customPermissions?: string[];
 };
 
 export type OAuthTokenInfo = { appName: string; lastUsedDate?: string; useCount: number };
@@ -153,6 +158,11 @@ export type OrgSnapshot = {
   permissionSetLicenses: Record<string, string>;
   /** System permission dependencies: permission -> required permissions */
   permissionDependencies: Record<string, string[]>;
+  /**
+   * Custom permissions the requirements name that exist in the org (qualified API name -> Id and label);
+   * undefined when none were asked for
+   */
+  customPermissions?: Record<string, { id: string; label: string }>;
   /** The app named by --app / oauth.app: `null` when named but not found, undefined when none named */
   app?: AppPolicies | null;
   /**
