@@ -24,6 +24,7 @@ export const KEY_PREFIX = {
   PermissionSetLicenseAssign: '2LA',
   ConnectedApplication: '0H4',
   SetupEntityAccess: '0J0',
+  CustomPermission: '0CP',
   OauthToken: '0CQ',
   EntityDefinition: '000',
   EntityParticle: '000',

@@ -16,6 +16,15 @@ export type PermissionBundle = {
   objectPermissions?: Record<string, ObjectAccessName[]>;
   /** 'Object.Field' -> read | edit */
   fieldPermissions?: Record<string, FieldAccessName>;
+  /** Custom permission API names (`Name`, or `ns__Name` for a package's) this bundle enables */
+  customPermissions?: string[];
+};
+
+/** A custom permission defined in the org (Setup > Custom Permissions, or installed with a package). */
+export type CustomPermissionState = {
+  /** API name: `Name`, or `ns__Name` for a managed package's */
+  name: string;
+  label?: string;
 };
 
 export type ProfileState = PermissionBundle & {
@@ -104,6 +113,8 @@ export type OrgState = {
   /** System permission names this org does not have at all (no Permissions... column) */
   absentPermissions?: string[];
   permissionSetLicenses?: Array<{ developerName: string; label?: string }>;
+  /** Custom permissions that exist in the org */
+  customPermissions?: CustomPermissionState[];
   profiles?: ProfileState[];
   permissionSets?: PermissionSetState[];
   permissionSetGroups?: PermissionSetGroupState[];

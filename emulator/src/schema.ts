@@ -162,6 +162,14 @@ export const SETUP_TABLES: SetupTableSchema[] = [
     columns: [id, str('DeveloperName'), str('MasterLabel'), { name: 'Description', type: 'textarea' }, str('NamespacePrefix'), pick('Language'), ...audit],
   },
   {
+    // Object Reference, CustomPermission: DeveloperName, MasterLabel, NamespacePrefix, IsLicensed (API 31.0+)
+    name: 'CustomPermission',
+    label: 'Custom Permission',
+    keyPrefix: KEY_PREFIX.CustomPermission,
+    api: 'both',
+    columns: [id, str('DeveloperName'), str('MasterLabel'), { name: 'Description', type: 'textarea' }, str('NamespacePrefix'), bool('IsLicensed'), ...audit],
+  },
+  {
     name: 'PermissionSetGroup',
     label: 'Permission Set Group',
     keyPrefix: KEY_PREFIX.PermissionSetGroup,
@@ -268,7 +276,7 @@ export const SETUP_TABLES: SetupTableSchema[] = [
     columns: [
       id,
       ref('ParentId', ['PermissionSet'], 'Parent'),
-      ref('SetupEntityId', ['ConnectedApplication']),
+      ref('SetupEntityId', ['ConnectedApplication', 'CustomPermission']),
       pick('SetupEntityType'),
       ...audit,
     ],

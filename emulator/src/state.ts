@@ -99,6 +99,7 @@ const checkShape = (state: OrgState, add: Collector): void => {
   };
   const checkBundle = (place: string, b: Record<string, unknown>): void => {
     if (b.systemPermissions !== undefined && !isStringArray(b.systemPermissions)) add('shape', `${place}.systemPermissions`, 'must be a list of names');
+    if (b.customPermissions !== undefined && !isStringArray(b.customPermissions)) add('shape', `${place}.customPermissions`, 'must be a list of names');
     if (b.objectPermissions !== undefined) {
       if (!isRecord(b.objectPermissions)) add('shape', `${place}.objectPermissions`, 'must map object names to access lists');
       else
@@ -125,6 +126,11 @@ const checkShape = (state: OrgState, add: Collector): void => {
     });
   };
   named('permissionSetLicenses', 'developerName', false);
+  named('customPermissions', 'name', false);
+  listOf('customPermissions').forEach((c, i) => {
+    if (isRecord(c) && typeof c.name === 'string' && !/^(?:[A-Za-z][A-Za-z0-9]*__)?[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*$/.test(c.name))
+      add('shape', `customPermissions[${i}].name`, `'${c.name}' is not a custom permission API name (Name or ns__Name)`);
+  });
   named('profiles', 'name', true);
   listOf('profiles').forEach((p, i) => {
     if (isRecord(p) && typeof p.userLicense !== 'string') add('shape', `profiles[${i}].userLicense`, 'is required');
@@ -243,10 +249,19 @@ export const validateState = (state: OrgState, describesIn?: DescribeCatalog, fi
       else if (!f.permissionable) add('field-not-permissionable', p, `${qualified} is not permissionable (no field-level security)`);
     }
   };
+  const customPermissionNames = new Set((state.customPermissions ?? []).map((c) => c.name.toLowerCase()));
+  const checkCustomPermissions = ({ place, bundle }: BundleRef): void => {
+    (bundle.customPermissions ?? []).forEach((name, i) => {
+      // Salesforce refuses a permission set naming a custom permission the org does not have
+      if (!customPermissionNames.has(name.toLowerCase()))
+        add('unknown-custom-permission', `${place}.customPermissions[${i}]`, `no custom permission '${name}' in this org (customPermissions lists the org's)`);
+    });
+  };
   const checkBundle = (ref: BundleRef, muting: boolean): void => {
     checkSystemPermissions(ref, muting);
     checkObjectPermissions(ref, muting);
     checkFieldPermissions(ref);
+    checkCustomPermissions(ref);
   };
 
   const psls = new Set((state.permissionSetLicenses ?? []).map((l) => l.developerName));

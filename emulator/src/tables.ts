@@ -19,6 +19,7 @@ import { IdFactory, KEY_PREFIX } from './ids.js';
 import { SETUP_TABLE_BY_NAME } from './schema.js';
 import { ecaIpRelaxation, ecaPermittedUsers, ecaRefreshTokenPolicy, isExternalClientApp } from './metadata/readMetadata.js';
 import { Db, FIXED_DATE, PERMS, SOURCE, type Lookup, type Row, type RowSource, type Table } from './db.js';
+import { type CustomPermissionHolder, customPermissionHolders, splitCustomPermissionName } from './customPermissions.js';
 
 /** A permission bundle with canonical object and field names. */
 export type CanonicalBundle = {
@@ -153,6 +154,7 @@ class StateCompiler {
   private readonly setBundles = new Map<string, CanonicalBundle>();
   private readonly groupIds = new Map<string, string>();
   private readonly aggregateIds = new Map<string, string>();
+  private readonly mutingIds = new Map<string, string>();
   private readonly userIds = new Map<string, string>();
   private orgId = '';
 
@@ -169,6 +171,7 @@ class StateCompiler {
     for (const g of this.state.permissionSetGroups ?? []) this.addGroup(g);
     for (const u of this.state.users ?? []) this.addUser(u);
     for (const app of this.state.connectedApps ?? []) this.addApp(app);
+    this.addCustomPermissions();
     this.addDefinitions();
     this.addPermissionDependencies();
     return new Db(this.orgId, this.tables());
@@ -384,6 +387,7 @@ class StateCompiler {
     if (!m) return undefined;
     const mId = this.ids.id(KEY_PREFIX.MutingPermissionSet, 'MutingPermissionSet', m.name);
     const muting = this.canon(m);
+    this.mutingIds.set(m.name, mId);
     this.push('MutingPermissionSet', {
       Id: mId,
       DeveloperName: m.name,
@@ -525,6 +529,43 @@ class StateCompiler {
         CreatedDate: FIXED_DATE,
         AppMenuItemId: null,
       });
+    }
+  }
+
+  /** CustomPermission rows, and a SetupEntityAccess row (type CustomPermission) per set that enables one. */
+  private addCustomPermissions(): void {
+    const ids = new Map<string, string>();
+    for (const c of this.state.customPermissions ?? []) {
+      const { namespace, developerName } = splitCustomPermissionName(c.name);
+      const id = this.ids.id(KEY_PREFIX.CustomPermission, 'CustomPermission', c.name);
+      ids.set(c.name.toLowerCase(), id);
+      this.push('CustomPermission', {
+        Id: id,
+        DeveloperName: developerName,
+        MasterLabel: c.label ?? developerName.replace(/_/g, ' '),
+        Description: null,
+        NamespacePrefix: namespace,
+        IsLicensed: false,
+      });
+    }
+    const parentOf = (h: CustomPermissionHolder): string | undefined => {
+      if (h.kind === 'profile') return this.ownedSetIds.get(h.name);
+      if (h.kind === 'permissionSet') return this.setIds.get(h.name);
+      if (h.kind === 'group') return this.aggregateIds.get(h.name);
+      return this.mutingIds.get(h.name);
+    };
+    for (const h of customPermissionHolders(this.state)) {
+      const parentId = parentOf(h);
+      for (const name of h.names) {
+        const entityId = ids.get(name.toLowerCase());
+        if (!parentId || !entityId) continue;
+        this.push('SetupEntityAccess', {
+          Id: this.ids.id(KEY_PREFIX.SetupEntityAccess, 'SetupEntityAccess', `customPermission\u0000${h.key}\u0000${name.toLowerCase()}`),
+          ParentId: parentId,
+          SetupEntityId: entityId,
+          SetupEntityType: 'CustomPermission',
+        });
+      }
     }
   }
 

@@ -7,7 +7,6 @@
 import type { NameItem, OAuthRequirement, ObjectAccess, ObjectRequirement, Requirements } from '../requirements/types.js';
 import type { AppPolicies, FieldDescribe, ObjectDescribe, OrgSnapshot, PermissionSource, UserAccess } from '../snapshot/types.js';
 import { describeGrants, effectiveAccess } from '../evaluation/index.js';
-import { planCustomPermissions } from './customPermissions.js';
 import {
   appPoliciesPath,
   hasNoObjectPermissions,
@@ -40,6 +39,7 @@ import type {
   PlanOptions,
   PlanReason,
 } from './types.js';
+import { planCustomPermissions } from './customPermissions.js';
 
 /** Marker in the description of every permission set this tool generates. */
 export const PLAN_MARKER = '[sf-integration-access]';

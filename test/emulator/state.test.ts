@@ -148,6 +148,23 @@ describe('emulator state loader', () => {
     expect(e.reason).to.equal('Permission ViewAllData depends on permission(s): ViewSetup');
   });
 
+  it('refuses a custom permission the org does not define, and compiles one SetupEntityAccess row per granting set', () => {
+    const s = base();
+    s.permissionSets![1].customPermissions = ['Acme_Sync'];
+    expect(refusal(s)).to.include({ rule: 'unknown-custom-permission', place: 'permissionSets[1].customPermissions[0]' });
+    s.customPermissions = [{ name: 'Acme_Sync' }, { name: 'acme__Export', label: 'Export' }];
+    s.profiles![0].customPermissions = ['acme__Export'];
+    expect(() => validateState(s)).not.to.throw();
+    const db = compileTables(s, buildDescribes(s));
+    const definitions = db.table('CustomPermission')?.rows ?? [];
+    expect(definitions.map((r) => [r.DeveloperName, r.NamespacePrefix])).to.deep.equal([
+      ['Acme_Sync', null],
+      ['Export', 'acme'],
+    ]);
+    const access = (db.table('SetupEntityAccess')?.rows ?? []).filter((r) => r.SetupEntityType === 'CustomPermission');
+    expect(access).to.have.length(2);
+  });
+
   it('reports every violation, not only the first', () => {
     const s = base();
     s.permissionSets![0].objectPermissions = { Account: ['edit'] };

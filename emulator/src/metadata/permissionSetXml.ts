@@ -26,6 +26,7 @@ export type FileProblem = { problem: string; line?: number; column?: number };
 export type ParsedUserPermission = { name: string; enabled: boolean; pos?: Position };
 export type ParsedObjectPermission = { object: string; access: ObjectAccessName[]; pos?: Position };
 export type ParsedFieldPermission = { field: string; readable: boolean; editable: boolean; pos?: Position };
+export type ParsedCustomPermission = { name: string; enabled: boolean; pos?: Position };
 
 export type ParsedPermissionSet = {
   label?: string;
@@ -35,6 +36,7 @@ export type ParsedPermissionSet = {
   userPermissions: ParsedUserPermission[];
   objectPermissions: ParsedObjectPermission[];
   fieldPermissions: ParsedFieldPermission[];
+  customPermissions: ParsedCustomPermission[];
   /** Problems found while reading the file (unknown elements, unsupported grants, missing label). */
   problems: FileProblem[];
 };
@@ -67,7 +69,17 @@ export const PERMISSION_SET_ELEMENTS = [
 ] as const;
 
 /** Elements the emulator models. The others are accepted only when they grant nothing. */
-const MODELLED = new Set(['fullName', 'description', 'label', 'license', 'hasActivationRequired', 'userPermissions', 'objectPermissions', 'fieldPermissions']);
+const MODELLED = new Set([
+  'fullName',
+  'customPermissions',
+  'description',
+  'label',
+  'license',
+  'hasActivationRequired',
+  'userPermissions',
+  'objectPermissions',
+  'fieldPermissions',
+]);
 const KNOWN = new Set<string>([...PERMISSION_SET_ELEMENTS, 'fullName']);
 
 /** Metadata object-permission flags and the org-state access names they stand for, in state order. */
@@ -122,6 +134,7 @@ export const parsePermissionSetXml = (text: string): ParsedPermissionSet => {
     userPermissions: [],
     objectPermissions: [],
     fieldPermissions: [],
+    customPermissions: [],
     problems,
   };
 
@@ -147,6 +160,12 @@ export const parsePermissionSetXml = (text: string): ParsedPermissionSet => {
   asArray(root['userPermissions']).forEach((node, i) => {
     const el = elementOf(node);
     result.userPermissions.push({ name: textOf(el['name']).trim(), enabled: boolOf(el['enabled']), pos: upPos[i] });
+  });
+
+  const cpPos = elementPositions(text, 'customPermissions');
+  asArray(root['customPermissions']).forEach((node, i) => {
+    const el = elementOf(node);
+    result.customPermissions.push({ name: textOf(el['name']).trim(), enabled: boolOf(el['enabled']), pos: cpPos[i] });
   });
 
   const opPos = elementPositions(text, 'objectPermissions');
@@ -207,11 +226,12 @@ export const fieldPermissionRecord = (field: string, access: FieldAccessName): X
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const bundleRecords = (
-  bundle: Pick<PermissionSetState, 'systemPermissions' | 'objectPermissions' | 'fieldPermissions'>
-): { fieldPermissions: XmlObject[]; objectPermissions: XmlObject[]; userPermissions: XmlObject[] } => {
+  bundle: Pick<PermissionSetState, 'systemPermissions' | 'objectPermissions' | 'fieldPermissions' | 'customPermissions'>
+): { customPermissions: XmlObject[]; fieldPermissions: XmlObject[]; objectPermissions: XmlObject[]; userPermissions: XmlObject[] } => {
   const fields = bundle.fieldPermissions ?? {};
   const objects = bundle.objectPermissions ?? {};
   return {
+    customPermissions: [...new Set(bundle.customPermissions ?? [])].sort(byName).map((name) => ({ enabled: true, name })),
     fieldPermissions: Object.keys(fields)
       .sort(byName)
       .map((f) => fieldPermissionRecord(f, fields[f])),
@@ -229,6 +249,7 @@ export const permissionSetRecord = (ps: PermissionSetState): XmlObject => {
   return {
     '@xsi:type': 'PermissionSet',
     fullName: ps.name,
+    customPermissions: lists.customPermissions,
     description: ps.description,
     fieldPermissions: lists.fieldPermissions,
     hasActivationRequired: ps.sessionBased === true,
@@ -246,6 +267,7 @@ export const profileRecord = (p: ProfileState): XmlObject => {
     '@xsi:type': 'Profile',
     fullName: p.name,
     custom: true,
+    customPermissions: lists.customPermissions,
     fieldPermissions: lists.fieldPermissions,
     objectPermissions: lists.objectPermissions,
     userLicense: p.userLicense,
@@ -270,6 +292,8 @@ export const toPermissionSetState = (name: string, parsed: ParsedPermissionSet):
     objectPermissions,
     fieldPermissions,
   };
+  const customPermissions = [...new Set(parsed.customPermissions.filter((c) => c.enabled).map((c) => c.name))];
+  if (customPermissions.length > 0) state.customPermissions = customPermissions;
   if (parsed.description !== undefined) state.description = parsed.description;
   if (parsed.license !== undefined) state.license = parsed.license;
   if (parsed.hasActivationRequired) state.sessionBased = true;

@@ -143,8 +143,26 @@ const checkAssignedUsers: Check = (_ctx, state, setName, _parsed, canonical) => 
   return problems;
 };
 
+/**
+ * Custom permissions must exist in the org (a package's with its namespace, ns__Name). The wording follows
+ * the org's "In field: X - no Y named Z found" pattern (unverified against a real org for this element).
+ */
+const checkCustomPermissions: Check = (_ctx, state, _name, parsed, canonical) => {
+  const problems: FileProblem[] = [];
+  const defined = state.customPermissions ?? [];
+  // eslint-disable-next-line no-param-reassign
+  canonical.customPermissions = [];
+  for (const row of parsed.customPermissions) {
+    const match = defined.find((c) => c.name.toLowerCase() === row.name.toLowerCase());
+    if (row.name === '') problems.push({ problem: 'Required field is missing: name', ...at(row.pos) });
+    else if (!match) problems.push({ problem: `In field: name - no CustomPermission named ${row.name} found`, ...at(row.pos) });
+    else canonical.customPermissions.push({ ...row, name: match.name });
+  }
+  return problems;
+};
+
 /** Every check a save goes through, in the order the messages are reported. */
-const CHECKS: Check[] = [checkLicense, checkUserPermissions, checkObjectPermissions, checkFieldPermissions, checkAssignedUsers];
+const CHECKS: Check[] = [checkLicense, checkUserPermissions, checkCustomPermissions, checkObjectPermissions, checkFieldPermissions, checkAssignedUsers];
 
 export const validatePermissionSet = (
   ctx: MetadataContext,

@@ -33,6 +33,7 @@ export default class IntegrationManifestValidate extends SfCommand<ManifestValid
     const fields = requirements.objects.reduce((n, o) => n + o.fields.length, 0);
     this.log(messages.getMessage('info.valid', [flags.manifest, requirements.label, requirements.name]));
     this.log(`  system permissions: ${names(requirements.systemPermissions)}`);
+    if (requirements.customPermissions?.length) this.log(`  custom permissions: ${names(requirements.customPermissions)}`);
     this.log(`  objects: ${requirements.objects.map((o) => o.object).join(', ') || '-'} (${fields} field requirements)`);
     if (requirements.oauth) this.log(`  oauth scopes: ${names(requirements.oauth.scopes)}`);
     this.log(`  features: ${Object.keys(manifest.features).join(', ') || '-'}${requirements.features.length ? ` (merged: ${requirements.features.join(', ')})` : ''}`);
