@@ -41,8 +41,11 @@ export const suggest = (input: string, candidates: readonly Candidate[], max = 3
     const known = best.get(candidate.target);
     if (!known || score < known.score) best.set(candidate.target, { text: candidate.text, score });
   }
-  return [...best.values()]
-    .sort((a, b) => a.score - b.score || a.text.localeCompare(b.text))
+  const ranked = [...best.values()].sort((a, b) => a.score - b.score || a.text.localeCompare(b.text));
+  // a much worse candidate next to a near one is noise (`systemPermission` → systemPermissions, not customPermissions)
+  const nearest = ranked.length > 0 ? ranked[0].score : 0;
+  return ranked
+    .filter((entry) => entry.score <= nearest + 2)
     .slice(0, max)
     .map((entry) => entry.text);
 };

@@ -144,6 +144,7 @@ describe('requirements: parseManifest', () => {
       origin: 'minimal.json',
       user: { licenses: [], permissionSetLicenses: [], permissionSets: [], forbiddenPermissions: [] },
       systemPermissions: [],
+      customPermissions: [],
       objects: [],
       features: {},
     });
