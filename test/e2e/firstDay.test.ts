@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { CheckResult } from '../../src/commands/integration/check.js';
 import { RunningEmulator, runCli, startEmulator } from './harness.js';
+import { HELP_ERROR_CODES, exitCodeCases } from './exitCodeCases.js';
 
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
 const CW = ['integration', 'check', '--preset', 'crankwheel', '--user', 'agent@acme.example'];
@@ -72,4 +73,37 @@ describe('e2e: a first day with the plugin', function () {
       expect(r.stderr).to.include('it is a directory');
     });
   });
+});
+
+describe('e2e: exit codes under bin/run.js', function () {
+  this.timeout(180_000);
+  let emu: RunningEmulator;
+  before(async () => {
+    emu = await startEmulator('demo.yaml');
+  });
+  after(async () => {
+    await emu?.stop();
+  });
+
+  for (const c of exitCodeCases('emu')) {
+    it(`${c.what}: exit ${c.code}${c.name ? `, ${c.name}` : ''}`, async () => {
+      const r = await runCli(emu.home, c.args);
+      expect(r.code, r.stdout + r.stderr).to.equal(c.code);
+      if (r.json) expect(r.json.status).to.equal(c.code);
+      if (c.name) expect(r.json?.name).to.equal(c.name);
+      // an org error reads as one, not as a flag-parsing failure
+      if (c.code === 1) expect(String(r.json?.message)).not.to.include('See more help with --help');
+      expect(r.stderr).not.to.match(STACK_LINE);
+    });
+  }
+
+  for (const command of ['check', 'grant']) {
+    it(`integration ${command} --help has the ERROR CODES table`, async () => {
+      const r = await runCli(emu.home, ['integration', command, '--help']);
+      expect(r.code).to.equal(0);
+      const section = r.stdout.slice(r.stdout.indexOf('ERROR CODES'));
+      expect(r.stdout).to.include('ERROR CODES');
+      for (const code of HELP_ERROR_CODES) expect(section).to.include(code);
+    });
+  }
 });

@@ -20,7 +20,8 @@ import { startEmulator, type EmulatorHandle, type RequestLogEntry } from '../../
 import type { CheckResult } from '../../src/commands/integration/check.js';
 import type { GrantResult } from '../../src/commands/integration/grant.js';
 import type { Finding } from '../../src/evaluation/types.js';
-import { cliEnv, repoRoot } from './harness.js';
+import { cliEnv, repoRoot, runCli } from './harness.js';
+import { HELP_ERROR_CODES, exitCodeCases } from './exitCodeCases.js';
 
 const sfBin = join(repoRoot, '.cache', 'sf-cli', 'node_modules', '.bin', 'sf');
 const pluginName = 'sf-integration-access';
@@ -186,6 +187,24 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     expect(r.stdout.slice(r.stdout.indexOf('EXAMPLES'))).to.match(/^\s+\$ sf integration check .*--preset crankwheel/m);
     expect(r.stdout).not.to.include('<%=');
     expect(r.stdout).to.include('--result-format');
+  });
+
+  it('exit codes: the same failure exits the same under sf and bin/run.js, and --help lists them under ERROR CODES', async () => {
+    const help = await sf(['integration', 'check', '--help']);
+    expect(help.code, help.stderr).to.equal(0);
+    expect(help.stdout).to.include('ERROR CODES');
+    const section = help.stdout.slice(help.stdout.indexOf('ERROR CODES'));
+    for (const code of HELP_ERROR_CODES) expect(section).to.include(code);
+    for (const c of exitCodeCases('demo')) {
+      // eslint-disable-next-line no-await-in-loop
+      const [viaSf, viaRun] = [await sf(c.args), await runCli(home, c.args)];
+      expect(viaSf.code, `sf: ${c.what}\n${viaSf.stdout}${viaSf.stderr}`).to.equal(c.code);
+      expect(viaRun.code, `bin/run.js: ${c.what}\n${viaRun.stdout}${viaRun.stderr}`).to.equal(c.code);
+      if (c.name) {
+        expect((JSON.parse(viaSf.stdout) as { name: string }).name, `sf: ${c.what}`).to.equal(c.name);
+        expect(viaRun.json?.name, `bin/run.js: ${c.what}`).to.equal(c.name);
+      }
+    }
   });
 
   it('sf commands --json lists check, grant and preset list|show, from the linked plugin', async () => {

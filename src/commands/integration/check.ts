@@ -3,6 +3,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { CheckReport } from '../../render/report.js';
 import { DIAGNOSE_CODES, diagnoseAll, diagnosisExitCode, parseDiagnoseCode } from '../../diagnose/index.js';
 import { writeJsonEnvelope } from '../../shared/jsonOutput.js';
+import { exitCodesHelpSection, contractExitCode } from '../../shared/exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.check');
@@ -29,6 +30,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelpSection();
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
@@ -108,5 +110,10 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     // a broken link of the diagnosis is something missing (3); the check's own verdict still counts
     process.exitCode = Math.max(exitCodeOf(report), report.diagnosis ? diagnosisExitCode(report.diagnosis) : 0);
     return report;
+  }
+
+  /** Exit codes of the contract under sf and bin/run.js alike (an unknown org 1, a bad flag 2). */
+  protected async catch(error: Error): Promise<never> {
+    return super.catch(contractExitCode(error));
   }
 }

@@ -4,6 +4,7 @@ import type { PermissionSetPlan } from '../../grant/types.js';
 import type { AssignmentOutcome } from '../../grant/apply.js';
 import type { CheckReport } from '../../render/report.js';
 import { writeJsonEnvelope } from '../../shared/jsonOutput.js';
+import { exitCodesHelpSection, contractExitCode } from '../../shared/exitCodes.js';
 
 /** The work modules load on first use, so `--help` costs only oclif and @salesforce/core. */
 // eslint-disable-next-line @typescript-eslint/explicit-function-return-type
@@ -43,6 +44,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = exitCodesHelpSection();
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
@@ -143,6 +145,11 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     process.exitCode = exitCodeOf(after);
     if (anyAssignmentFailed) this.warn(messages.getMessage('warn.assignmentsFailed'));
     return { integration, permissionSet: { name, label: plan.label, file, fileStatus: written.status }, plan, deployStatus, deployId, assignments, check: after, changedOrg };
+  }
+
+  /** Exit codes of the contract under sf and bin/run.js alike (an unknown org 1, a bad flag 2). */
+  protected async catch(error: Error): Promise<never> {
+    return super.catch(contractExitCode(error));
   }
 
   /** Deploy unless the org already has exactly this set; refuses to replace a set this tool did not create. */

@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { contractExitCode } from '../../../shared/exitCodes.js';
 import type { Requirements } from '../../../requirements/types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -38,5 +39,10 @@ export default class IntegrationManifestValidate extends SfCommand<ManifestValid
     if (requirements.oauth) this.log(`  oauth scopes: ${names(requirements.oauth.scopes)}`);
     this.log(`  features: ${Object.keys(manifest.features).join(', ') || '-'}${requirements.features.length ? ` (merged: ${requirements.features.join(', ')})` : ''}`);
     return { valid: true, requirements, features: Object.keys(manifest.features) };
+  }
+
+  /** Exit codes of the contract under sf and bin/run.js alike (a bad flag or argument 2). */
+  protected async catch(error: Error): Promise<never> {
+    return super.catch(contractExitCode(error));
   }
 }

@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
+import { contractExitCode } from '../../../shared/exitCodes.js';
 import { listPresets } from '../../../requirements/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -44,5 +45,10 @@ export default class IntegrationPresetList extends SfCommand<PresetListResult> {
       columns: ['name', 'label', 'system perms', 'objects', 'fields', 'scopes', 'features', 'source'],
     });
     return presets;
+  }
+
+  /** Exit codes of the contract under sf and bin/run.js alike (a bad flag or argument 2). */
+  protected async catch(error: Error): Promise<never> {
+    return super.catch(contractExitCode(error));
   }
 }

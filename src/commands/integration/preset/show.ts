@@ -5,6 +5,7 @@ import { Args } from '@oclif/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { parse } from 'yaml';
 import { loadPreset, presetsDir } from '../../../requirements/index.js';
+import { contractExitCode } from '../../../shared/exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.preset.show');
@@ -32,5 +33,10 @@ export default class IntegrationPresetShow extends SfCommand<PresetShowResult> {
     // print the file itself, comments included: it is the starting point for a user's own manifest
     if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     return { name, manifest: parse(text) as Record<string, unknown> };
+  }
+
+  /** Exit codes of the contract under sf and bin/run.js alike (a bad flag or argument 2). */
+  protected async catch(error: Error): Promise<never> {
+    return super.catch(contractExitCode(error));
   }
 }
