@@ -18,9 +18,8 @@ import type { AppPolicies, OrgSnapshot, UserAccess } from '../snapshot/types.js'
 import type { Finding, FindingKind } from '../evaluation/types.js';
 import { describeGrants, effectiveAccess, type AccessExplanation, type EffectiveAccess } from '../evaluation/effectiveAccess.js';
 import { isPermissionAvailable } from '../evaluation/context.js';
-import { evaluateUser } from '../evaluation/evaluate.js';
-import { CAN_APPROVE_UNINSTALLED_APPS, USE_ANY_API_CLIENT, appPoliciesPath } from '../evaluation/rules.js';
-import { permissionLabel as catalogueLabel } from '../requirements/names.js';
+import { evaluateUser, type EvaluateOptions } from '../evaluation/evaluate.js';
+import { BUILTIN_PERMISSION_LABELS, CAN_APPROVE_UNINSTALLED_APPS, USE_ANY_API_CLIENT, appPoliciesPath } from '../salesforce/index.js';
 
 export const DIAGNOSE_CODES = ['OAUTH_APPROVAL_ERROR_GENERIC', 'invalid_client', 'API_DISABLED_FOR_ORG', 'INSUFFICIENT_ACCESS'] as const;
 export type DiagnoseCode = (typeof DIAGNOSE_CODES)[number];
@@ -70,18 +69,18 @@ type Ctx = {
   permissionText: (name: string) => string;
 };
 
-const contextOf = (snapshot: OrgSnapshot, user: UserAccess): Ctx => ({
+const contextOf = (snapshot: OrgSnapshot, user: UserAccess, options: EvaluateOptions): Ctx => ({
   snapshot,
   user,
   access: effectiveAccess(snapshot, user),
   permissionText: (name): string => {
     let label: string | undefined;
     try {
-      label = catalogueLabel(name);
+      label = options.permissionLabel?.(name);
     } catch {
       label = undefined;
     }
-    if (!label && name === USE_ANY_API_CLIENT) label = 'Use Any API Client';
+    label = label ?? BUILTIN_PERMISSION_LABELS[name];
     return label && label !== name ? `${name} (${label})` : name;
   },
 });
@@ -288,11 +287,11 @@ const listed = (findings: Finding[]): string => {
   return names.length > 4 ? `${names.slice(0, 4).join(', ')} (+${names.length - 4} more)` : names.join(', ');
 };
 
-const requirementLinks = (snapshot: OrgSnapshot, user: UserAccess, requirements: Requirements | undefined): DiagnosisLink[] => {
+const requirementLinks = (snapshot: OrgSnapshot, user: UserAccess, requirements: Requirements | undefined, options: EvaluateOptions): DiagnosisLink[] => {
   if (!requirements) {
     return [link('requirements', 'what the integration needs', 'unknown', 'no requirements given', 'Pass --preset NAME or --manifest FILE')];
   }
-  const findings = evaluateUser(requirements, snapshot, user).findings;
+  const findings = evaluateUser(requirements, snapshot, user, options).findings;
   const out: DiagnosisLink[] = [];
   for (const spec of REQUIREMENT_LINKS) {
     const mine = findings.filter((f) => spec.kinds.includes(f.kind));
@@ -312,7 +311,7 @@ const requirementLinks = (snapshot: OrgSnapshot, user: UserAccess, requirements:
 
 /* --------------------------------------------------------------------------------------- API */
 
-const chain = (code: DiagnoseCode, ctx: Ctx, requirements: Requirements | undefined): DiagnosisLink[] => {
+const chain = (code: DiagnoseCode, ctx: Ctx, requirements: Requirements | undefined, options: EvaluateOptions): DiagnosisLink[] => {
   const app = ctx.snapshot.app;
   const appName = app?.name ?? requirements?.oauth?.app;
   switch (code) {
@@ -337,7 +336,7 @@ const chain = (code: DiagnoseCode, ctx: Ctx, requirements: Requirements | undefi
         orgApiLink(ctx),
         userActiveLink(ctx),
         apiEnabledLink(ctx, 'the user cannot call the API at all'),
-        ...requirementLinks(ctx.snapshot, ctx.user, requirements),
+        ...requirementLinks(ctx.snapshot, ctx.user, requirements, options),
       ];
     default:
       return [];
@@ -345,9 +344,9 @@ const chain = (code: DiagnoseCode, ctx: Ctx, requirements: Requirements | undefi
 };
 
 /** Walk the chain of causes of `code` for one user (and the snapshot's app). */
-export const diagnose = (code: DiagnoseCode, snapshot: OrgSnapshot, user: UserAccess, requirements?: Requirements): Diagnosis => {
-  const ctx = contextOf(snapshot, user);
-  const links = chain(code, ctx, requirements);
+export const diagnose = (code: DiagnoseCode, snapshot: OrgSnapshot, user: UserAccess, requirements?: Requirements, options: EvaluateOptions = {}): Diagnosis => {
+  const ctx = contextOf(snapshot, user, options);
+  const links = chain(code, ctx, requirements, options);
   const broken = links.find((l) => l.status === 'broken');
   const unknown = links.filter((l) => l.status === 'unknown');
   const status: LinkStatus = broken ? 'broken' : unknown.length > 0 ? 'unknown' : 'ok';
@@ -370,8 +369,8 @@ export const diagnose = (code: DiagnoseCode, snapshot: OrgSnapshot, user: UserAc
 };
 
 /** One diagnosis per user of the snapshot. */
-export const diagnoseAll = (code: DiagnoseCode, snapshot: OrgSnapshot, requirements?: Requirements): Diagnosis[] =>
-  (snapshot.users ?? []).map((u) => diagnose(code, snapshot, u, requirements));
+export const diagnoseAll = (code: DiagnoseCode, snapshot: OrgSnapshot, requirements?: Requirements, options: EvaluateOptions = {}): Diagnosis[] =>
+  (snapshot.users ?? []).map((u) => diagnose(code, snapshot, u, requirements, options));
 
 /** 3 when a link is broken for any user, else 0. */
 export const diagnosisExitCode = (diagnoses: readonly Diagnosis[]): 0 | 3 => (diagnoses.some((d) => d.status === 'broken') ? 3 : 0);

@@ -4,15 +4,15 @@
  */
 import type { Requirements } from '../requirements/types.js';
 import type { OrgSnapshot, UserAccess } from '../snapshot/types.js';
-import { permissionLabel as catalogueLabel } from '../requirements/names.js';
+import { BUILTIN_PERMISSION_LABELS, CAN_APPROVE_UNINSTALLED_APPS } from '../salesforce/index.js';
 import type { Finding, FindingStatus, GrantSource } from './types.js';
 import { AccessExplanation, EffectiveAccess, describeGrants, effectiveAccess } from './effectiveAccess.js';
-import { BUILTIN_PERMISSION_LABELS, CAN_APPROVE_UNINSTALLED_APPS } from './rules.js';
 
 export type EvaluateOptions = {
   /**
-   * Setup label of a system permission API name. Default: the requirements module's catalogue
-   * (data/user-permission-labels.tsv), then the built-in labels.
+   * Setup label of a system permission API name, from the label data file loaded by the caller
+   * (commands pass requirements' permissionLabel). The evaluation never reads files: without it only
+   * the built-in labels of src/salesforce are known.
    */
   permissionLabel?: (apiName: string) => string | undefined;
 };
@@ -56,12 +56,11 @@ export const createContext = (
   options: EvaluateOptions = {}
 ): EvaluationContext => {
   const permissionLabel = (name: string): string => {
-    const lookup = options.permissionLabel ?? catalogueLabel;
     let label: string | undefined;
     try {
-      label = lookup(name);
+      label = options.permissionLabel?.(name);
     } catch {
-      label = undefined; // a missing label file must not stop the evaluation
+      label = undefined; // a failing lookup must not stop the evaluation
     }
     return label ?? BUILTIN_PERMISSION_LABELS[name] ?? name;
   };

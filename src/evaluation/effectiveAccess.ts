@@ -9,7 +9,6 @@
  */
 import type { ObjectAccess } from '../requirements/types.js';
 import type { OrgSnapshot, PermissionSource, UserAccess } from '../snapshot/types.js';
-import type { GrantSource } from './types.js';
 import {
   IMPLIED_BY_MODIFY_ALL_DATA,
   MODIFY_ALL_DATA,
@@ -18,7 +17,8 @@ import {
   OBJECT_FLAG_IMPLIES,
   fieldPermissionKeys,
   specialObjectAccess,
-} from './rules.js';
+} from '../salesforce/index.js';
+import type { GrantSource } from './types.js';
 
 export type EffectiveAccess = {
   /** What grants the system permission (empty: nothing), including implied grants */

@@ -8,12 +8,6 @@
  */
 import type { NameItem, Requirements } from '../requirements/types.js';
 import type { OrgSnapshot, UserAccess } from '../snapshot/types.js';
-import type { Finding, FindingKind, Summary, UserVerdict } from './types.js';
-import { EvaluateOptions, EvaluationContext, GRANT_HINT, createContext, finding, verdictFrom } from './context.js';
-import { DetailedGrant, describeGrants } from './effectiveAccess.js';
-import { objectFindings } from './objects.js';
-import { oauthFindings } from './oauth.js';
-import { customPermissionFindings } from './customPermissions.js';
 import {
   API_INTEGRATION_PSL,
   API_INTEGRATION_PSL_LABEL,
@@ -25,7 +19,13 @@ import {
   editionApi,
   hasNoObjectPermissions,
   leastPowerfulFirst,
-} from './rules.js';
+} from '../salesforce/index.js';
+import type { Finding, FindingKind, Summary, UserVerdict } from './types.js';
+import { EvaluateOptions, EvaluationContext, GRANT_HINT, createContext, finding, verdictFrom } from './context.js';
+import { DetailedGrant, describeGrants } from './effectiveAccess.js';
+import { objectFindings } from './objects.js';
+import { oauthFindings } from './oauth.js';
+import { customPermissionFindings } from './customPermissions.js';
 
 export type { EvaluateOptions } from './context.js';
 

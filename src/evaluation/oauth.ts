@@ -5,9 +5,6 @@
  */
 import type { NameItem, OAuthRequirement } from '../requirements/types.js';
 import type { AppPolicies } from '../snapshot/types.js';
-import type { Finding, GrantSource } from './types.js';
-import { EvaluationContext, GRANT_HINT, finding, verdictFrom } from './context.js';
-import { AccessExplanation, describeGrants } from './effectiveAccess.js';
 import {
   CAN_APPROVE_UNINSTALLED_APPS,
   IP_RELAXATION_LABELS,
@@ -21,7 +18,10 @@ import {
   normalizeScope,
   refreshTokenPolicySatisfies,
   scopeGrantedBy,
-} from './rules.js';
+} from '../salesforce/index.js';
+import type { Finding, GrantSource } from './types.js';
+import { EvaluationContext, GRANT_HINT, finding, verdictFrom } from './context.js';
+import { AccessExplanation, describeGrants } from './effectiveAccess.js';
 
 type OAuthItem = { requirement: string; path: string; feature?: string };
 

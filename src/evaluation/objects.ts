@@ -3,10 +3,6 @@
  */
 import type { FieldRequirement, ObjectAccess, ObjectAccessRequirement, ObjectRequirement } from '../requirements/types.js';
 import type { FieldDescribe, ObjectDescribe } from '../snapshot/types.js';
-import type { Finding, GrantSource } from './types.js';
-import { AccessExplanation, accessLabel, describeGrant, describeGrants } from './effectiveAccess.js';
-import { EvaluationContext, GRANT_HINT, finding, verdictFrom } from './context.js';
-import { crossCheckField, crossCheckObject } from './crossCheck.js';
 import {
   API_INTEGRATION_PSL,
   INTEGRATION_LICENSE,
@@ -18,7 +14,11 @@ import {
   platformForbids,
   sharingModelLabel,
   specialObjectAccess,
-} from './rules.js';
+} from '../salesforce/index.js';
+import type { Finding, GrantSource } from './types.js';
+import { AccessExplanation, accessLabel, describeGrant, describeGrants } from './effectiveAccess.js';
+import { EvaluationContext, GRANT_HINT, finding, verdictFrom } from './context.js';
+import { crossCheckField, crossCheckObject } from './crossCheck.js';
 
 const lookupKey = <T>(record: Record<string, T> | undefined, key: string): { key: string; value: T } | undefined => {
   if (!record) return undefined;

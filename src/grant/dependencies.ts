@@ -3,25 +3,14 @@
  * permissions imply which. Pure data and functions.
  */
 import type { ObjectAccess } from '../requirements/types.js';
-import { OBJECT_ACCESS_LABELS } from '../evaluation/rules.js';
+import {
+  BROAD_PERMISSION_RANK,
+  FALLBACK_PERMISSION_DEPENDENCIES,
+  OBJECT_ACCESS_LABELS,
+  OBJECT_ACCESS_REQUIRES,
+} from '../salesforce/index.js';
 
-/**
- * FALLBACK ONLY. System permission dependencies used when the snapshot carries none of the org's
- * own (`snapshot.permissionDependencies` empty: the Tooling `PermissionDependency` object was not
- * readable or not available in the API version). The org's table is authoritative and far larger;
- * this one covers the permissions integrations commonly ask for, so a plan built without it still
- * deploys. Salesforce reports a missing one on deploy as "Permission X depends on permission(s): Y".
- */
-export const FALLBACK_PERMISSION_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  CustomizeApplication: ['ViewSetup'],
-  ManageUsers: ['ViewRoles', 'ViewSetup'],
-  ModifyMetadata: ['ViewSetup'],
-  ManageRemoteAccess: ['ViewSetup'],
-  ModifyAllData: ['ViewAllData'],
-  ViewAllData: ['ViewSetup'],
-  ViewAllUsers: ['ViewSetup'],
-  TransferAnyEntity: ['TransferAnyLead'],
-});
+export { FALLBACK_PERMISSION_DEPENDENCIES };
 
 export type DependencySource = 'org' | 'fallback';
 
@@ -69,19 +58,6 @@ export function dependencyClosure(roots: readonly string[], table: DependencyTab
   return edges;
 }
 
-/**
- * System permissions that are never chosen from alternatives while a narrower member is available.
- * Higher number = more powerful.
- */
-const BROAD_PERMISSION_RANK: Readonly<Record<string, number>> = Object.freeze({
-  ModifyAllData: 4,
-  ViewAllData: 3,
-  AuthorApex: 2,
-  CustomizeApplication: 2,
-  ModifyMetadata: 1,
-  ManageUsers: 1,
-});
-
 /** Broad permissions: Modify All Data, View All Data, Author Apex, Customize Application (and a few more). */
 export function isBroadPermission(name: string): boolean {
   return (BROAD_PERMISSION_RANK[name] ?? 0) >= 2;
@@ -105,20 +81,6 @@ export function rankByPower(names: readonly string[], table: DependencyTable): s
 /** The object access vocabulary of the manifest (one list, one set of Setup labels, shared with check). */
 export type ObjectFlag = ObjectAccess;
 export const OBJECT_FLAG_LABELS = OBJECT_ACCESS_LABELS;
-
-/**
- * Object permissions directly implied (required) by one: Create/Edit/View All/View All Fields need
- * Read; Delete needs Edit (and Read); Modify All needs Read, Edit, Delete and View All — not Create.
- */
-const OBJECT_ACCESS_REQUIRES: Readonly<Record<ObjectFlag, readonly ObjectFlag[]>> = Object.freeze({
-  read: [],
-  create: ['read'],
-  edit: ['read'],
-  delete: ['edit', 'read'],
-  viewAll: ['read'],
-  modifyAll: ['read', 'edit', 'delete', 'viewAll'],
-  viewAllFields: ['read'],
-});
 
 export type ObjectAccessEdge = { access: ObjectFlag; requiredBy: ObjectFlag };
 

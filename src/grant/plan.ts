@@ -8,8 +8,14 @@ import type { NameItem, OAuthRequirement, ObjectAccess, ObjectRequirement, Requi
 import type { AppPolicies, FieldDescribe, ObjectDescribe, OrgSnapshot, PermissionSource, UserAccess } from '../snapshot/types.js';
 import { describeGrants, effectiveAccess } from '../evaluation/index.js';
 import {
+  API_INTEGRATION_PSL,
+  CAN_APPROVE_UNINSTALLED_APPS,
+  INTEGRATION_LICENSE,
+  PLATFORM_LICENSE,
   appPoliciesPath,
   hasNoObjectPermissions,
+  isPublicSharingModel,
+  platformForbids,
   IP_RELAXATION_LABELS,
   IP_RELAXATION_RANK,
   PERMITTED_USERS_LABELS,
@@ -17,7 +23,7 @@ import {
   refreshTokenPolicySatisfies,
   scopeGrantedBy,
   specialObjectAccess,
-} from '../evaluation/rules.js';
+} from '../salesforce/index.js';
 import {
   compareText,
   dependencyClosure,
@@ -44,21 +50,16 @@ import { planCustomPermissions } from './customPermissions.js';
 /** Marker in the description of every permission set this tool generates. */
 export const PLAN_MARKER = '[sf-integration-access]';
 /** Permission set licence that Salesforce Integration licence users need before object access. */
-export const INTEGRATION_PSL = 'SalesforceAPIIntegrationPsl';
-export const INTEGRATION_USER_LICENSE = 'Salesforce Integration';
-export const PLATFORM_USER_LICENSE = 'Salesforce Platform';
+export const INTEGRATION_PSL = API_INTEGRATION_PSL;
+export const INTEGRATION_USER_LICENSE = INTEGRATION_LICENSE;
+export const PLATFORM_USER_LICENSE = PLATFORM_LICENSE;
 /** Approve Uninstalled Connected Apps: may be missing from the PermissionSet columns yet readable via metadata. */
-export const APPROVE_UNINSTALLED_APPS = 'CanApproveUninstalledApps';
-const USE_ANY_API_CLIENT = 'UseAnyApiClient';
+export const APPROVE_UNINSTALLED_APPS = CAN_APPROVE_UNINSTALLED_APPS;
 
 const MAX_NAME_LENGTH = 80;
 const MAX_LABEL_LENGTH = 80;
 const MAX_DESCRIPTION_LENGTH = 255;
 
-/** Objects a Salesforce Platform licence cannot hold (CRM objects). Case is deliberately not listed. */
-const CRM_ONLY_OBJECT = /^(Lead|Opportunity|OpportunityLineItem|OpportunityContactRole|Campaign|CampaignMember|Contract|Quote|QuoteLineItem|Forecast[A-Za-z]*)$/;
-/** Org-wide defaults under which every record is already visible to every user. */
-const PUBLIC_SHARING_MODELS = new Set(['Read', 'ReadWrite', 'ReadWriteTransfer', 'FullAccess', 'PublicRead', 'PublicReadWrite', 'PublicReadWriteTransfer', 'PublicFullAccess']);
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -389,7 +390,7 @@ function planObject(builder: PlanBuilder, requirement: ObjectRequirement, snapsh
   const object = describe?.name ?? requirement.object;
 
   const platformUsers = snapshot.users.filter((user) => user.userLicense === PLATFORM_USER_LICENSE);
-  if (platformUsers.length > 0 && CRM_ONLY_OBJECT.test(object)) {
+  if (platformUsers.length > 0 && platformForbids(PLATFORM_LICENSE, object)) {
     builder.omit(object, requirement.path, `licence cannot hold it: the ${PLATFORM_USER_LICENSE} licence of ${listUsers(platformUsers)} does not include ${object}`);
     builder.manual(
       `${object}: access`,
@@ -415,7 +416,7 @@ function planRegularObjectAccess(builder: PlanBuilder, object: string, requireme
   const visibility = requirement.visibility;
   if (visibility === undefined) return;
   const sharing = describe?.sharingModel;
-  if (sharing !== undefined && PUBLIC_SHARING_MODELS.has(sharing)) {
+  if (sharing !== undefined && isPublicSharingModel(sharing)) {
     builder.omit(`${object}: visibility all`, visibility.path, `org-wide default for ${object} is ${sharing}: every record is already visible, View All is not needed`);
     return;
   }
@@ -635,8 +636,9 @@ function forbiddenStep(permission: string, source: PermissionSource, users: User
 function planUninstalledApp(builder: PlanBuilder, requirements: Requirements, snapshot: OrgSnapshot): void {
   const app = snapshot.app;
   if (!app || app.installed) return;
-  // Either permission lets a user authorize an uninstalled app; the manifest may already have put one in the set.
-  if (builder.userPermissions.has(APPROVE_UNINSTALLED_APPS) || builder.userPermissions.has(USE_ANY_API_CLIENT)) return;
+  // Only Approve Uninstalled Connected Apps lets a user authorize an uninstalled app: since the week of
+  // 8 Dec 2025 Use Any API Client no longer does (Salesforce Help 005228838), so it never stands in here.
+  if (builder.userPermissions.has(APPROVE_UNINSTALLED_APPS)) return;
   const path = requirements.oauth?.path ?? 'oauth';
   if (builder.isForbidden(APPROVE_UNINSTALLED_APPS)) return;
   const available =

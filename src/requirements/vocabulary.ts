@@ -3,6 +3,7 @@
  * API-name and kebab-case syntax, field entries. Each normaliser returns the canonical value or
  * suggestions; the caller turns a miss into a defect.
  */
+import { CDP_SCOPE, OAUTH_SCOPES, SCOPE_ALIASES, SCOPE_BY_SETUP_LABEL } from '../salesforce/oauth.js';
 import { OBJECT_ACCESS, type ObjectAccess } from './types.js';
 import { type Candidate, normaliseText, suggest } from './suggest.js';
 
@@ -34,77 +35,12 @@ const lookup = <T>(table: Readonly<Record<string, T>>, key: string): T | undefin
 
 // ---------------------------------------------------------------- OAuth scopes
 
-/** Scope values accepted as written (lowercase). `cdp_*` scopes are matched by prefix. */
-export const OAUTH_SCOPES = [
-  'api',
-  'refresh_token',
-  'web',
-  'full',
-  'id',
-  'profile',
-  'email',
-  'address',
-  'phone',
-  'openid',
-  'chatter_api',
-  'custom_permissions',
-  'visualforce',
-  'content',
-  'lightning',
-  'wave_api',
-  'eclair_api',
-  'pardot_api',
-  'chatbot_api',
-  'sfap_api',
-  'interaction_api',
-  'forgot_password',
-  'pwdless_login_api',
-  'user_registration_api',
-] as const;
-
-const CDP_SCOPE = /^cdp_[a-z0-9]+(?:_[a-z0-9]+)*$/;
-
-/** Other spellings of a scope: OAuth synonyms and the ConnectedApp metadata enum (ConnectedAppOauthAccessScope). */
-const SCOPE_ALIASES: Record<string, string> = {
-  // eslint-disable-next-line camelcase
-  offline_access: 'refresh_token',
-  refreshtoken: 'refresh_token',
-  offlineaccess: 'refresh_token',
-  basic: 'id',
-  chatter: 'chatter_api',
-  customapplications: 'visualforce',
-  custompermissions: 'custom_permissions',
-  wave: 'wave_api',
-  eclair: 'eclair_api',
-  pardot: 'pardot_api',
-  chatbot: 'chatbot_api',
-  sfap: 'sfap_api',
-  interaction: 'interaction_api',
-  forgotpassword: 'forgot_password',
-  userregistration: 'user_registration_api',
-  pwdlesslogin: 'pwdless_login_api',
-};
-
-/** Labels Setup shows for scopes (connected app "Selected OAuth Scopes"). */
-const SCOPE_LABELS: Record<string, string> = {
-  'Manage user data via APIs': 'api',
-  'Access and manage your data': 'api',
-  'Perform requests at any time': 'refresh_token',
-  'Perform requests on your behalf at any time': 'refresh_token',
-  'Manage user data via Web browsers': 'web',
-  'Provide access to your data via the Web': 'web',
-  'Access the identity URL service': 'id',
-  'Access your basic information': 'id',
-  'Full access': 'full',
-  'Access unique user identifiers': 'openid',
-  'Access Connect REST API resources': 'chatter_api',
-  'Access custom permissions': 'custom_permissions',
-  'Access Visualforce applications': 'visualforce',
-  'Access content resources': 'content',
-  'Access Lightning applications': 'lightning',
-  'Access Analytics REST API resources': 'wave_api',
-  'Access chatbot services': 'chatbot_api',
-};
+/*
+ * The scope vocabulary (OAUTH_SCOPES, aliases, Setup labels) lives in src/salesforce/oauth.ts with its
+ * sources; this module only reads what a manifest author typed.
+ */
+export { OAUTH_SCOPES };
+const SCOPE_LABELS = SCOPE_BY_SETUP_LABEL;
 
 const scopeByLabel = new Map(Object.entries(SCOPE_LABELS).map(([label, scope]) => [normaliseText(label), scope]));
 

@@ -1,11 +1,17 @@
 /* Flags → Requirements: the part of check and grant that reads a preset or a manifest file. */
 import { readFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
-import { applyFeatures, loadManifestFile, loadPreset } from '../requirements/index.js';
+import { applyFeatures, loadManifestFile, loadPreset, permissionLabel } from '../requirements/index.js';
 import type { Requirements } from '../requirements/types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'shared');
+
+/**
+ * The data-file knowledge evaluation and diagnosis use (Setup labels of system permissions), loaded
+ * here by the command: src/evaluation and src/diagnose never read files.
+ */
+export const evaluationOptions = (): { permissionLabel: (apiName: string) => string | undefined } => ({ permissionLabel });
 
 export type RequirementsFlags = { preset?: string; manifest?: string; feature?: string[] };
 

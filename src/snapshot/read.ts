@@ -18,6 +18,7 @@
  */
 import { Connection } from '@salesforce/core';
 import type { Requirements } from '../requirements/types.js';
+import { ECA_SCOPE_PREFIX, SCOPE_FROM_METADATA, ecaPermittedUsers, ecaRefreshTokenPolicy, ipRelaxationOf, scopeOfEcaColumn } from '../salesforce/oauth.js';
 import type {
   AppPolicies,
   FieldDescribe,
@@ -82,100 +83,6 @@ const objectFlags = (r: SoqlRecord): ObjectPermissionFlags => ({
   modifyAll: bool(r.PermissionsModifyAllRecords),
   viewAllFields: bool(r.PermissionsViewAllFields),
 });
-
-/**
- * ConnectedAppOauthAccessScope (metadata.xsd v66; ECAs' commaSeparatedOauthScopes use the same tokens)
- * → the OAuth scope name of a manifest. OfflineAccess is the refresh_token scope under its other name.
- */
-export const SCOPE_FROM_METADATA: Readonly<Record<string, string>> = {
-  Basic: 'id',
-  Api: 'api',
-  Web: 'web',
-  Full: 'full',
-  Chatter: 'chatter_api',
-  CustomApplications: 'visualforce',
-  RefreshToken: 'refresh_token',
-  OpenID: 'openid',
-  Profile: 'profile',
-  Email: 'email',
-  Address: 'address',
-  Phone: 'phone',
-  OfflineAccess: 'refresh_token',
-  CustomPermissions: 'custom_permissions',
-  Wave: 'wave_api',
-  Eclair: 'eclair_api',
-  Pardot: 'pardot_api',
-  Lightning: 'lightning',
-  Content: 'content',
-  CDPIngest: 'cdp_ingest_api',
-  CDPProfile: 'cdp_profile_api',
-  CDPQuery: 'cdp_query_api',
-  Chatbot: 'chatbot_api',
-  CDPSegment: 'cdp_segment_api',
-  CDPIdentityResolution: 'cdp_identityresolution_api',
-  CDPCalculatedInsight: 'cdp_calculated_insight_api',
-  ForgotPassword: 'forgot_password',
-  UserRegistration: 'user_registration_api',
-  SFAP: 'sfap_api',
-  SFApiPlatform: 'sfap_api',
-  Interaction: 'interaction_api',
-  CDP: 'cdp_api',
-  EinsteinGPT: 'einstein_gpt_api',
-  PwdlessLogin: 'pwdless_login_api',
-  MCP: 'mcp_api',
-  SCRT: 'scrt_api',
-};
-
-/**
- * The boolean OauthScopes… columns of ExtlClntAppOauthSettings (an External Client App's selected
- * scopes, one column per scope) → the OAuth scope name. Columns not listed map to their lower-case
- * suffix (OauthScopesFOO_API → foo_api).
- */
-/* eslint-disable camelcase -- Salesforce's column names */
-export const SCOPE_FROM_ECA_COLUMN: Readonly<Record<string, string>> = {
-  OauthScopesSSO: 'id',
-  OauthScopesAPI: 'api',
-  OauthScopesWEB: 'web',
-  OauthScopesFULL: 'full',
-  OauthScopesREFRESH_TOKEN: 'refresh_token',
-  OauthScopesOFFLINE_ACCESS: 'refresh_token',
-  OauthScopesVF: 'visualforce',
-  OauthScopesCHATTER_REST_API: 'chatter_api',
-  OauthScopesWAVE_REST_API: 'wave_api',
-  OauthScopesECLAIR_REST_API: 'eclair_api',
-};
-/* eslint-enable camelcase */
-const ECA_SCOPE_PREFIX = 'OauthScopes';
-const scopeOfEcaColumn = (column: string): string => SCOPE_FROM_ECA_COLUMN[column] ?? column.slice(ECA_SCOPE_PREFIX.length).toLowerCase();
-
-/** ExtlClntAppOauthPlcyCnfg.RefreshTokenPolicyType (+ period and unit) → manifest vocabulary. */
-const ecaRefreshTokenPolicy = (type: string, period: unknown, unit: unknown): string | undefined => {
-  const t = type.replace(/[_\s-]/g, '').toLowerCase();
-  if (t === '') return undefined;
-  if (t === 'infinite') return 'infinite';
-  if (t === 'zero') return 'zero';
-  const base = t === 'specificlifetime' ? 'specific_lifetime' : t === 'specificinactivity' ? 'specific_inactivity' : type;
-  const n = Number(period);
-  const u = str(unit).toLowerCase();
-  return Number.isFinite(n) && period !== null && period !== undefined && u ? `${base}:${n}:${u}` : base;
-};
-
-/** ExtlClntAppOauthPlcyCnfg.PermittedUsersPolicyType → manifest vocabulary. */
-const ecaPermittedUsers = (value: string): AppPolicies['permittedUsers'] => {
-  const v = value.toLowerCase();
-  if (v === 'adminapprovedpreauthorized') return 'adminApproved';
-  if (v === 'allselfauthorized') return 'any';
-  return undefined;
-};
-
-/** Metadata spelling (ENFORCE, BYPASS, …) → manifest vocabulary. */
-const ipRelaxationOf = (value: string): AppPolicies['ipRelaxation'] => {
-  const v = value.toUpperCase();
-  if (v === 'ENFORCE') return 'enforce';
-  if (v === 'BYPASS' || v === 'BYPASS_2FA' || v === 'BYPASS_2FACTOR') return 'relaxed';
-  if (v.includes('REFRESH')) return 'relaxedRefresh';
-  return undefined;
-};
 
 const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 

@@ -3,35 +3,10 @@
  * selecting them all would not fit a GET URL, and the evaluation only ever asks about these.
  */
 import type { Requirements } from '../requirements/types.js';
+import { ALWAYS_RELEVANT_PERMISSIONS } from '../salesforce/permissions.js';
 
-/**
- * Permissions the evaluation and the grant planner consult whatever the manifest says: the ones that
- * imply others, the over-grant warnings, the activity/user rules, uninstalled apps, and the usual
- * dependency targets.
- */
-export const ALWAYS_RELEVANT = [
-  'ApiEnabled',
-  'ApiUserOnly',
-  'AuthorApex',
-  'CanApproveUninstalledApps',
-  'CustomizeApplication',
-  'EditCaseComments',
-  'EditEvent',
-  'EditTask',
-  'ManageRemoteAccess',
-  'ManageUsers',
-  'ModifyAllData',
-  'ModifyMetadata',
-  'RunReports',
-  'TransferAnyEntity',
-  'TransferAnyLead',
-  'UseAnyApiClient',
-  'ViewAllActivities',
-  'ViewAllData',
-  'ViewAllUsers',
-  'ViewRoles',
-  'ViewSetup',
-] as const;
+/** Permissions the evaluation and the grant planner consult whatever the manifest says (src/salesforce/permissions.ts). */
+export const ALWAYS_RELEVANT = ALWAYS_RELEVANT_PERMISSIONS;
 
 export const relevantPermissions = (requirements: Requirements): string[] => {
   const names = new Set<string>(ALWAYS_RELEVANT);

@@ -11,7 +11,7 @@ import YAML from 'yaml';
 import type { CheckResult } from '../../src/commands/integration/check.js';
 import type { Finding } from '../../src/evaluation/types.js';
 import type { Diagnosis } from '../../src/diagnose/index.js';
-import { SCOPE_FROM_METADATA } from '../../src/snapshot/read.js';
+import { SCOPE_FROM_METADATA } from '../../src/salesforce/index.js';
 import { normalizeScope } from '../../src/evaluation/rules.js';
 import { readRecords, metadataScope } from '../../emulator/src/metadata/readMetadata.js';
 import type { OrgState } from '../../emulator/src/orgState.js';

@@ -69,6 +69,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
       throw messages.createError('error.UnknownDiagnoseCode', [flags.diagnose, DIAGNOSE_CODES.join(', ')], [], 2);
     }
     const { collectUsers, loadRequirements, readSnapshot, evaluate, buildReport, exitCodeOf, renderHuman, renderJunit, renderMarkdown, writeOutputFile } = await load();
+    const { evaluationOptions } = await load(); // labels for evaluation and diagnosis (they read no files)
     const requirements = await loadRequirements(flags);
     const org = flags['target-org'];
     const { users, emails } = await collectUsers(flags, org.getUsername());
@@ -86,8 +87,8 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     if (snapshot.users.length === 0) {
       throw messages.createError('error.NoUsersResolved', [users.join(', ')]);
     }
-    const report = buildReport(requirements, snapshot, evaluate(requirements, snapshot), app);
-    if (code) report.diagnosis = diagnoseAll(code, snapshot, requirements);
+    const report = buildReport(requirements, snapshot, evaluate(requirements, snapshot, evaluationOptions()), app);
+    if (code) report.diagnosis = diagnoseAll(code, snapshot, requirements, evaluationOptions());
 
     const format = flags['result-format'];
     const render = (): string =>

@@ -71,7 +71,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
   public async run(): Promise<GrantResult> {
     const { flags } = await this.parse(IntegrationGrant);
     const {
-      collectUsers, loadRequirements, readSnapshot, evaluate, defaultPermissionSetName, permissionSetXml, planPermissionSet,
+      collectUsers, loadRequirements, evaluationOptions, readSnapshot, evaluate, defaultPermissionSetName, permissionSetXml, planPermissionSet,
       assign, permissionSetPath, resolveOutputDir, writePermissionSetFile,
       buildReport, exitCodeOf, renderHuman, renderPlan,
     } = await load();
@@ -95,7 +95,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     const name = flags['permission-set-name'] ?? defaultPermissionSetName(requirements);
     const plan = planPermissionSet(requirements, snapshot, { name });
     const xml = permissionSetXml(plan);
-    const before = buildReport(requirements, snapshot, evaluate(requirements, snapshot), app);
+    const before = buildReport(requirements, snapshot, evaluate(requirements, snapshot, evaluationOptions()), app);
     const integration = { name: requirements.name, label: requirements.label, origin: requirements.origin, features: requirements.features };
     this.log(renderPlan(plan));
 
@@ -136,7 +136,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
         throw error;
       }
     );
-    const after = buildReport(requirements, afterSnapshot, evaluate(requirements, afterSnapshot), app);
+    const after = buildReport(requirements, afterSnapshot, evaluate(requirements, afterSnapshot, evaluationOptions()), app);
     this.log(`\n${renderHuman(after)}`);
     const changedOrg = deployStatus === 'deployed' || assignments.some((a) => a.status === 'assigned');
     if (!changedOrg) this.log(messages.getMessage('info.nothingChanged'));

@@ -86,7 +86,9 @@ describe('evaluation: objects', () => {
       { object: 'User', access: 'edit', sets: [], status: 'fail', contains: 'Manage Users' },
       { object: 'User', access: 'viewAll', sets: ['User_Viewer'], status: 'pass', contains: 'View All Users' },
       { object: 'User', access: 'delete', sets: [], status: 'error', contains: 'Users cannot be deleted' },
-      { object: 'CaseComment', access: 'read', sets: [], status: 'pass', contains: 'follows access to the parent Case' },
+      // CaseComment follows its parent Case (Object Reference, CaseComment): no Read on Case, no comments
+      { object: 'CaseComment', access: 'read', sets: [], status: 'fail', contains: 'follows access to the parent Case' },
+      { object: 'CaseComment', access: 'read', sets: ['Case_Editor'], status: 'pass', contains: 'granted by PermissionSet: Case_Editor' },
       { object: 'CaseComment', access: 'create', sets: [], status: 'fail', contains: 'EditCaseComments (Edit Case Comments)' },
       { object: 'CaseComment', access: 'create', sets: ['Case_Editor'], status: 'pass', contains: 'granted by PermissionSet: Case_Editor' },
     ];

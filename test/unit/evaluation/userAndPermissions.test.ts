@@ -166,13 +166,16 @@ describe('evaluation: system permissions', () => {
     }
   });
 
-  it('labels permissions outside the built-in table from the label catalogue', () => {
+  it('labels permissions outside the built-in table from the label catalogue the caller passes (evaluation reads no files)', () => {
     const label = realPermissionLabels().get('EmailMass');
     expect(label).to.be.a('string');
     expect(BUILTIN_PERMISSION_LABELS).to.not.have.property('EmailMass');
     const o = org({ permissionSets: [{ name: 'Mass_Mail', systemPermissions: ['EmailMass'] }], sets: ['Mass_Mail'] });
-    const f = findingOf(verdictOf(makeRequirements({ systemPermissions: ['EmailMass'] }), o, USER), `EmailMass (${label as string})`);
+    const req = makeRequirements({ systemPermissions: ['EmailMass'] });
+    const f = findingOf(evaluateUser(req, o.snapshot, o.user(USER), { permissionLabel: (n) => realPermissionLabels().get(n) }), `EmailMass (${label as string})`);
     expect(f.status).to.equal('pass');
+    // without the caller's catalogue only the built-in labels are known
+    expect(findingOf(verdictOf(req, o, USER), 'EmailMass').status).to.equal('pass');
   });
 
   it('a caller-supplied label lookup takes precedence; a throwing one falls back', () => {
