@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { normalisePermissionName, permissionLabel, isPermissionName } from '../../../src/requirements/index.js';
+import { permissionCatalogue } from '../../../src/requirements/names.js';
 
 /* Real data: data/ holds the runtime copies of the Salesforce reference fixtures (see data/README.md). */
 const dataFile = (name: string): string => readFileSync(new URL(`../../../data/${name}`, import.meta.url), 'utf8');
@@ -10,6 +13,10 @@ const labelRows = dataFile('user-permission-labels.tsv')
   .slice(1)
   .filter(Boolean)
   .map((line) => line.split('\t'));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Labelled names reached by scripts/labels/merge.js (data/README.md); the table may grow, never shrink below this. */
+const LABELLED_AT_LEAST = 849;
 
 const nameOf = (input: string): string | undefined => {
   const result = normalisePermissionName(input);
@@ -17,11 +24,44 @@ const nameOf = (input: string): string | undefined => {
 };
 
 describe('requirements: permission names', () => {
-  it('ships the v65.0 user permission list (1760 names, sorted) and the 771-row label table', () => {
+  it('ships the v65.0 user permission list (1760 names, sorted) and a label for at least 849 of them', () => {
     expect(apiNames).to.have.length(1760);
     expect([...apiNames].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).to.deep.equal(apiNames);
-    expect(labelRows).to.have.length(771);
-    for (const [name] of labelRows) expect(apiNames, name).to.include(name);
+    expect(labelRows.length).to.be.at.least(LABELLED_AT_LEAST);
+    // one row per name, in the order of user-permissions.txt, every name a real one, every row with a label and a source
+    const names = labelRows.map(([name]) => name);
+    expect(new Set(names).size).to.equal(names.length);
+    expect(names).to.deep.equal(apiNames.filter((name) => names.includes(name)));
+    for (const row of labelRows) {
+      expect(row, row.join(' | ')).to.have.length(3);
+      expect(row[1].trim(), row[0]).to.equal(row[1]);
+      expect(row[1], row[0]).to.not.match(/&#\d+;|&amp;|^(Maximum)?Permissions\w+ field$/);
+      expect(row[2], row[0]).to.match(/^(sfFieldRef-v\d+\.\d:\w+|sf-explorer\/sf-doc-to-json@[0-9a-f]{8}:\w+|anthonyreilly\/NetCoreForce@[0-9a-f]{8}:\w+\(v\d+\.\d\))$/);
+    }
+  });
+
+  it('the loader knows a label for every labelled name (the coverage users get, not just the file)', () => {
+    const { labelOf } = permissionCatalogue();
+    expect(labelOf.size).to.be.at.least(LABELLED_AT_LEAST);
+    for (const [name, label] of labelRows) expect(labelOf.get(name), name).to.equal(label);
+  });
+
+  it('the label table is exactly what scripts/labels/merge.js builds from its sources (newest Salesforce doc first)', () => {
+    // exits 1 when data/user-permission-labels.tsv was edited by hand or a source changed without a re-merge
+    const out = execFileSync(process.execPath, ['scripts/labels/merge.js', '--check'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(out).to.include('up to date');
+  });
+
+  it('resolves the Setup labels real vendor manifests use that the v67.0 field reference page lacks', () => {
+    // Salesforce Help, "Enable the 'Create Audit Fields' Permission" (https://help.salesforce.com/s/articleView?id=000213290&type=1)
+    // and Winter '16 release notes (rn_general_audit_fields_inactive_owners.htm): the two user permissions
+    // "Set Audit Fields upon Record Creation" (CreateAuditFields) and "Update Records with Inactive Owners".
+    expect(nameOf('Set Audit Fields upon Record Creation')).to.equal('CreateAuditFields');
+    expect(nameOf('set audit fields upon record creation')).to.equal('CreateAuditFields');
+    expect(nameOf('Update Records with Inactive Owners')).to.equal('UpdateWithInactiveOwner');
+    expect(permissionLabel('CreateAuditFields')).to.equal('Set Audit Fields upon Record Creation');
+    // Salesforce Field Reference v64.0, PermissionSet: PermissionsADSEnabledOnFSMobile "Advanced Data Sync for Field Service Mobile"
+    expect(nameOf('Advanced Data Sync for Field Service Mobile')).to.equal('ADSEnabledOnFSMobile');
   });
 
   it('accepts every API name as written, in any case, and with the Permissions prefix', () => {
@@ -71,6 +111,11 @@ describe('requirements: permission names', () => {
   });
 
   it('rejects a label shared by several permissions, listing them', () => {
+    // sfFieldRef v67.0 labels AccessGeniePlatform "Allows user access Data Cloud"; an org describe gives AccessCdpApp the same label
+    expect(normalisePermissionName('Allows user access Data Cloud')).to.deep.equal({
+      suggestions: ['AccessCdpApp', 'AccessGeniePlatform'],
+      ambiguous: true,
+    });
     expect(normalisePermissionName('Create and Customize Reports')).to.deep.equal({
       suggestions: ['CreateCustomizeReports', 'EditReports'],
       ambiguous: true,
@@ -96,6 +141,51 @@ describe('requirements: permission names', () => {
       const suggestions = 'suggestions' in result ? result.suggestions : [];
       expect(suggestions, input).to.include(expected);
       expect(suggestions.length).to.be.at.most(3);
+    }
+  });
+
+  it('suggests only real labels and API names, never a string made from the input', () => {
+    const { candidates } = permissionCatalogue();
+    const known = new Set(candidates.map((c) => c.text));
+    const inputs = [
+      'Set Audit Fields upon Record Creaton',
+      'Set Audit Fields upon Record Creation!!',
+      'Create Audit Fields',
+      'create audit fields',
+      'Permissions Api Enabled',
+      'PermissionsCreate Audit Fields',
+      'API Enabled zzqx',
+      'zzqx API Enabled',
+      'Modify All',
+      'View Setup And Configuraton',
+      'Manage Conected Aps',
+      'Transfer Recrds',
+      'ApiEnabledd',
+      'api_enabled',
+      'API-Enabled',
+      'Xyz Qwv Plk',
+      'Qwv Plk Zzq Rrt',
+      'asdfghjkl',
+      '!!!',
+      '   ',
+      'Permissions',
+      'PermissionsQwvPlk',
+    ];
+    let suggested = 0;
+    for (const input of inputs) {
+      const result = normalisePermissionName(input);
+      if ('name' in result) continue;
+      expect(result.suggestions.length, input).to.be.at.most(3);
+      for (const suggestion of result.suggestions) {
+        suggested++;
+        // a suggestion is a label or API name of the catalogue ("Create Audit Fields" -> CreateAuditFields is the real name)
+        expect(known.has(suggestion), `${input} -> ${suggestion}`).to.equal(true);
+        expect(suggestion.toLowerCase(), input).to.not.equal(input.trim().toLowerCase());
+      }
+    }
+    expect(suggested).to.be.greaterThan(5);
+    for (const garbage of ['Xyz Qwv Plk', 'Qwv Plk Zzq Rrt', 'asdfghjkl', '!!!', 'PermissionsQwvPlk']) {
+      expect(normalisePermissionName(garbage), garbage).to.deep.equal({ suggestions: [] });
     }
   });
 
