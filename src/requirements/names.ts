@@ -54,7 +54,10 @@ export const permissionCatalogue = (): PermissionCatalogue => {
   }
   const candidates: Candidate[] = [
     ...names.map((name) => ({ text: name, target: name })),
-    ...[...labelOf.entries()].map(([name, label]) => ({ text: label, target: name })),
+    // a label several permissions share is suggested as their API names: the label itself would be rejected as ambiguous
+    ...[...labelOf.entries()].map(([name, label]) =>
+      (byLabel.get(normaliseText(label)) ?? []).length > 1 ? { text: label, target: name, suggestion: name } : { text: label, target: name }
+    ),
   ];
   catalogue = { names, byLowerName, byLabel, labelOf, candidates };
   return catalogue;

@@ -6,6 +6,8 @@ export type Candidate = {
   text: string;
   /** What it stands for; two candidates with the same target are one suggestion */
   target: string;
+  /** What to suggest when this candidate is near, if not `text` (e.g. the API name for a label several permissions share) */
+  suggestion?: string;
 };
 
 /** Lowercase, whitespace collapsed: how labels and names are compared. */
@@ -14,9 +16,16 @@ export const normaliseText = (value: string): string => value.trim().replace(/\s
 /** Largest edit distance still worth suggesting for an input of this length. */
 const threshold = (length: number): number => Math.max(2, Math.round(length * 0.3));
 
+/** How much farther than the nearest candidate another one may be and still be suggested beside it. */
+const MARGIN = 1;
+
 /**
  * Up to `max` candidates closest to the input (case-insensitive), nearest first, at most one per
  * target. A candidate that starts with the input also counts as near (`ModifyAll` → `ModifyAllData`).
+ * Only the closest ones are given: a candidate more than MARGIN edit farther than the nearest is left
+ * out ("Manage Connected App" suggests "Manage Connected Apps", not also "Manage Connections";
+ * `systemPermission` suggests systemPermissions, not also customPermissions).
+ * Suggestions are always candidate texts, never text made from the input.
  */
 const normalisedTexts = new WeakMap<readonly Candidate[], string[]>();
 
@@ -39,13 +48,11 @@ export const suggest = (input: string, candidates: readonly Candidate[], max = 3
     if (wanted.length >= 4 && other.startsWith(wanted)) score = Math.min(score, 1 + (other.length - wanted.length) / 4);
     if (score > limit) continue;
     const known = best.get(candidate.target);
-    if (!known || score < known.score) best.set(candidate.target, { text: candidate.text, score });
+    if (!known || score < known.score) best.set(candidate.target, { text: candidate.suggestion ?? candidate.text, score });
   }
   const ranked = [...best.values()].sort((a, b) => a.score - b.score || a.text.localeCompare(b.text));
-  // a much worse candidate next to a near one is noise (`systemPermission` → systemPermissions, not customPermissions)
-  const nearest = ranked.length > 0 ? ranked[0].score : 0;
-  return ranked
-    .filter((entry) => entry.score <= nearest + 2)
-    .slice(0, max)
-    .map((entry) => entry.text);
+  if (ranked.length === 0) return [];
+  const cutoff = ranked[0].score + MARGIN;
+  const closest = ranked.filter((entry) => entry.score <= cutoff).map((entry) => entry.text);
+  return [...new Set(closest)].slice(0, max);
 };
