@@ -13,6 +13,10 @@
  *   - labels that are another permission's API name (the loader resolves the API name first),
  *   - names of a source that are not in user-permissions.txt (left out),
  *   - rows of data/extra-permission-labels.tsv (hand-written Help facts) that disagree with the merged table.
+ * It also writes data/former-permission-labels.tsv: the labels older sources give a permission that Salesforce has
+ * since renamed ("Manage Communities" → "Manage Experiences"), so a manifest copied from an older vendor document
+ * still resolves. A former label that is (case-insensitively) a current label or API name of any permission, or
+ * a former label of two permissions, is left out.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -79,12 +83,28 @@ export const merge = () => {
   const lowerNames = new Map(names.map((name) => [name.toLowerCase(), name]));
   const spellsName = rows.filter((row) => lowerNames.has(row.label.toLowerCase()) && lowerNames.get(row.label.toLowerCase()) !== row.name);
 
-  const extra = readSource(dataFile('extra-permission-labels.tsv').replace(/$/, '')).filter((row) => chosen.has(row.name) && chosen.get(row.name).label !== row.label);
-  return { names, rows, text, conflicts, shared, spellsName, unknown, extra };
+  const extraRows = readSource(dataFile('extra-permission-labels.tsv'));
+  const extra = extraRows.filter((row) => chosen.has(row.name) && chosen.get(row.name).label !== row.label);
+
+  // former labels: what an older source calls a permission whose label changed since
+  const current = new Set([...rows.map((r) => r.label.toLowerCase()), ...extraRows.map((r) => r.label.toLowerCase()), ...lowerNames.keys()]);
+  const formerOf = new Map(); // lowercase label -> rows
+  for (const c of conflicts) {
+    const key = c.other.toLowerCase();
+    if (c.other.toLowerCase() === c.kept.toLowerCase() || current.has(key)) continue;
+    const list = formerOf.get(key) ?? [];
+    if (!list.some((f) => f.name === c.name)) list.push({ name: c.name, label: c.other, source: c.otherFrom });
+    formerOf.set(key, list);
+  }
+  const former = [...formerOf.values()].filter((list) => list.length === 1).map(([row]) => row);
+  const droppedFormer = [...formerOf.values()].filter((list) => list.length > 1).flat();
+  former.sort((a, b) => byteOrder(a.name, b.name) || byteOrder(a.label, b.label));
+  const formerText = `name\tlabel\tsource\n${former.map((r) => `${r.name}\t${r.label}\t${r.source}`).join('\n')}\n`;
+  return { names, rows, text, conflicts, shared, spellsName, unknown, extra, former, formerText, droppedFormer };
 };
 
 const report = (result) => {
-  const { names, rows, conflicts, shared, spellsName, unknown, extra } = result;
+  const { names, rows, conflicts, shared, spellsName, unknown, extra, former, droppedFormer } = result;
   const out = [];
   out.push(`${rows.length} of ${names.length} permissions labelled`);
   const bySource = new Map();
@@ -101,21 +121,33 @@ const report = (result) => {
   for (const [source, list] of unknown) out.push(`not in user-permissions.txt, left out (${source}): ${[...list].sort(byteOrder).join(', ')}`);
   out.push(`extra-permission-labels.tsv rows disagreeing with the merged table: ${extra.length}`);
   for (const row of extra) out.push(`  ${row.name}: "${row.label}"`);
+  out.push(`former labels kept as aliases (data/former-permission-labels.tsv): ${former.length}`);
+  if (droppedFormer.length > 0) out.push(`former labels of several permissions, left out: ${droppedFormer.map((r) => `${r.name} "${r.label}"`).join('; ')}`);
   return out.join('\n');
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const result = merge();
-  const target = dataFile('user-permission-labels.tsv');
+  const outputs = [
+    ['user-permission-labels.tsv', result.text],
+    ['former-permission-labels.tsv', result.formerText],
+  ];
   if (process.argv.includes('--check')) {
-    const current = readFileSync(target, 'utf8');
-    if (current !== result.text) {
-      console.error('data/user-permission-labels.tsv is not what scripts/labels/sources/ give: run node scripts/labels/merge.js');
-      process.exit(1);
+    for (const [file, text] of outputs) {
+      let current = '';
+      try {
+        current = readFileSync(dataFile(file), 'utf8');
+      } catch {
+        // missing: reported below
+      }
+      if (current !== text) {
+        console.error(`data/${file} is not what scripts/labels/sources/ give: run node scripts/labels/merge.js`);
+        process.exit(1);
+      }
     }
-    console.log(`data/user-permission-labels.tsv is up to date (${result.rows.length} rows)`);
+    console.log(`data/user-permission-labels.tsv and data/former-permission-labels.tsv are up to date (${result.rows.length} rows)`);
   } else {
-    writeFileSync(target, result.text);
+    for (const [file, text] of outputs) writeFileSync(dataFile(file), text);
     console.log(report(result));
   }
 }

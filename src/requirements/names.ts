@@ -1,6 +1,7 @@
 /*
  * User (system) permission names: API names from data/user-permissions.txt, Setup labels from
- * data/user-permission-labels.tsv and data/extra-permission-labels.tsv (see data/README.md).
+ * data/user-permission-labels.tsv and data/extra-permission-labels.tsv, and labels Salesforce has since
+ * renamed from data/former-permission-labels.tsv (see data/README.md).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ export type PermissionCatalogue = {
   names: readonly string[];
   /** lowercase API name → canonical API name */
   byLowerName: ReadonlyMap<string, string>;
-  /** normalised label → API names carrying it (several when the label is ambiguous) */
+  /** normalised label (current or former) → API names carrying it (several when the label is ambiguous) */
   byLabel: ReadonlyMap<string, readonly string[]>;
   /** API name → label (the first one listed) */
   labelOf: ReadonlyMap<string, string>;
@@ -52,8 +53,19 @@ export const permissionCatalogue = (): PermissionCatalogue => {
     byLabel.set(key, list);
     if (!labelOf.has(canonical)) labelOf.set(canonical, label);
   }
+  // a former label ("Manage Communities") still resolves, unless it is now a current label (which wins)
+  const former: Candidate[] = [];
+  for (const [name, label] of readLabels('former-permission-labels.tsv')) {
+    const canonical = byLowerName.get(name.toLowerCase());
+    const key = normaliseText(label);
+    if (!canonical || byLabel.has(key) || byLowerName.has(key)) continue;
+    byLabel.set(key, [canonical]);
+    const now = labelOf.get(canonical);
+    former.push({ text: label, target: canonical, suggestion: now && byLabel.get(normaliseText(now))?.length === 1 ? now : canonical });
+  }
   const candidates: Candidate[] = [
     ...names.map((name) => ({ text: name, target: name })),
+    ...former,
     // a label several permissions share is suggested as their API names: the label itself would be rejected as ambiguous
     ...[...labelOf.entries()].map(([name, label]) =>
       (byLabel.get(normaliseText(label)) ?? []).length > 1 ? { text: label, target: name, suggestion: name } : { text: label, target: name }

@@ -110,6 +110,31 @@ describe('requirements: permission names', () => {
     expect(nameOf('Send Email')).to.equal('EmailSingle');
   });
 
+  it('still resolves a label Salesforce has since renamed, and shows the current one', () => {
+    // NetCoreForce v41.0 describe labels vs Field Reference v67.0 (data/former-permission-labels.tsv, built by merge.js)
+    expect(nameOf('Manage Communities')).to.equal('GovernNetworks');
+    expect(nameOf('Create and Set Up Communities')).to.equal('ManageNetworks');
+    expect(nameOf('Two-Factor Authentication for API Logins')).to.equal('TwoFactorApi');
+    expect(permissionLabel('GovernNetworks')).to.equal('Manage Experiences');
+    // a misspelt former label is pointed at today's label
+    expect(normalisePermissionName('Manage Comunities')).to.deep.equal({ suggestions: ['Manage Experiences'] });
+  });
+
+  it('a former label never shadows a current label or an API name', () => {
+    const former = dataFile('former-permission-labels.tsv')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((line) => line.split('\t'));
+    expect(former.length).to.be.greaterThan(10);
+    const current = new Set([...labelRows.map(([, label]) => label.toLowerCase()), ...apiNames.map((n) => n.toLowerCase())]);
+    for (const [name, label] of former) {
+      expect(apiNames, name).to.include(name);
+      expect(current.has(label.toLowerCase()), label).to.equal(false);
+      expect(nameOf(label), label).to.equal(name);
+    }
+  });
+
   it('rejects a label shared by several permissions, listing them', () => {
     // sfFieldRef v67.0 labels AccessGeniePlatform "Allows user access Data Cloud"; an org describe gives AccessCdpApp the same label
     expect(normalisePermissionName('Allows user access Data Cloud')).to.deep.equal({
