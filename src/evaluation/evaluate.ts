@@ -26,6 +26,7 @@ import { DetailedGrant, describeGrants } from './effectiveAccess.js';
 import { objectFindings } from './objects.js';
 import { oauthFindings } from './oauth.js';
 import { customPermissionFindings } from './customPermissions.js';
+import { withFindingId } from './findingIds.js';
 
 export type { EvaluateOptions } from './context.js';
 
@@ -427,7 +428,7 @@ export const evaluateUser = (requirements: Requirements, snapshot: OrgSnapshot, 
     username: user.username,
     id: user.id,
     passed: !findings.some((f) => f.status === 'fail' || f.status === 'error'),
-    findings,
+    findings: findings.map(withFindingId),
   };
   const crossCheck = crossCheckSummary(user, findings);
   if (crossCheck) verdict.crossCheck = crossCheck;

@@ -28,6 +28,11 @@ export type GrantSource = {
 };
 
 export type Finding = {
+  /**
+   * Stable id `<kind>.<outcome>` (outcome: met | missing | impossible | warning | skipped), e.g.
+   * `systemPermission.missing`: key on this, not on the English message. Set on every finding a check returns.
+   */
+  id?: string;
   kind: FindingKind;
   /** Human-readable requirement, e.g. `Contact: read`, `Contact.Email: read`, `ApiEnabled` */
   requirement: string;

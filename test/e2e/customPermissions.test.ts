@@ -51,6 +51,9 @@ describe('e2e: custom permissions (emulator/states/cases/custom-permissions.yaml
       'the custom permission Acme_Sync_Enabled is granted by Acme_Sync_Set in permission set group Acme_Muted but muted by the group\'s muting permission set Acme_Muted_Muting'
     );
     expect(customOf(result, 'session@cp.example').map((f) => f[1])).to.deep.equal(['warn', 'fail', 'error']);
+    // --json findings carry stable ids that tools key on
+    const ids = result.users.find((u) => u.username === 'session@cp.example')!.findings.filter((f) => f.kind === 'customPermission').map((f) => f.id);
+    expect(ids).to.deep.equal(['customPermission.warning', 'customPermission.missing', 'customPermission.impossible']);
     expect(customOf(result, 'none@cp.example').map((f) => f[1])).to.deep.equal(['fail', 'fail', 'error']);
   });
 
