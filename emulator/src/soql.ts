@@ -7,6 +7,7 @@ import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { FieldType, Query, WhereClause } from '@jetstreamapp/soql-parser-js';
 import { cellValue, Db, valueKey, type Lookup, type Row, type Table } from './db.js';
 import { isUserAccessTable, userAccessRows, type AccessOverride, type UserAccessFilter } from './userAccess.js';
+import { groupedRecords, type GroupedColumn } from './soqlGroupBy.js';
 
 export class SoqlError extends Error {
   public readonly status: number;
@@ -292,7 +293,7 @@ const addFieldItem = (items: ProjectionItem[], path: ResolvedPath, dotted: strin
 };
 
 /** The SELECT list: fields, aggregate functions or COUNT() alone. */
-const projectionOf = (resolver: Resolver, table: Table, fields: FieldType[], soql: string): Projection => {
+const projectionOf = (resolver: Resolver, table: Table, fields: FieldType[], soql: string, grouped = false): Projection => {
   const out: Projection = { items: [], aggregates: [], countOnly: false };
   let exprN = 0;
   for (const f of fields) {
@@ -310,7 +311,7 @@ const projectionOf = (resolver: Resolver, table: Table, fields: FieldType[], soq
     else throw malformed(soql, `function ${fn} is not supported by this emulator`);
   }
   if (out.countOnly && (out.items.length > 0 || out.aggregates.length > 0)) throw malformed(soql, 'COUNT() must be the only element in the SELECT list');
-  if (out.aggregates.length > 0 && out.items.length > 0) throw malformed(soql, `Field must be grouped or aggregated: ${out.items[0].name}`);
+  if (!grouped && out.aggregates.length > 0 && out.items.length > 0) throw malformed(soql, `Field must be grouped or aggregated: ${out.items[0].name}`);
   return out;
 };
 
@@ -369,9 +370,10 @@ export class SoqlEngine {
     if (!query.sObject) throw malformed(soql, 'unexpected token: FROM');
     const resolver = new Resolver(this.db, soql, query.sObjectAlias);
     const stored = resolver.table(query.sObject, opts.tooling);
-    if (query.groupBy) throw malformed(soql, 'GROUP BY is not supported by this emulator');
-    const projection = projectionOf(resolver, stored, query.fields ?? [], soql);
+    const groupBy = groupByColumns(query, resolver, stored, soql, this.db);
+    const projection = projectionOf(resolver, stored, query.fields ?? [], soql, groupBy !== undefined);
     const { table, rows, perUser } = this.filtered(soql, query, resolver, stored, opts);
+    if (groupBy) return this.groupedOutcome(soql, query, table, rows, groupBy, projection, resolver);
     // Salesforce ignores LIMIT on UserEntityAccess / UserFieldAccess
     const paged = page(this.ordered(rows, sortKeysOf(query, resolver, table, soql), table), query, !perUser);
     return this.outcome(table, paged, projection, opts);
@@ -395,6 +397,27 @@ export class SoqlEngine {
     const decorated = rows.map((r) => ({ r, v: keys.map((k) => pathValue(this.db, table, r, k.path)) }));
     decorated.sort((a, b) => compareSortValues(a.v, b.v, keys));
     return decorated.map((d) => d.r);
+  }
+
+  /** GROUP BY: one AggregateResult per group (ordered by the ORDER BY on grouped fields; LIMIT counts groups). */
+  private groupedOutcome(soql: string, query: Query, table: Table, rows: Row[], columns: GroupedColumn[], projection: Projection, resolver: Resolver): QueryOutcome {
+    const ordered = this.ordered(rows, sortKeysOf(query, resolver, table, soql), table);
+    const aggregates = projection.aggregates.map((a) => {
+      const path = a.path;
+      return {
+        alias: a.alias,
+        value: (members: Row[]): unknown =>
+          aggregateValue(a.fn, path ? members.map((r) => pathValue(this.db, table, r, path)).filter((v) => !isNullish(v)) : members),
+      };
+    });
+    let records;
+    try {
+      records = groupedRecords(ordered, columns, aggregates, (v) => valueKey(undefined, v));
+    } catch (e) {
+      throw malformed(soql, (e as Error).message);
+    }
+    const paged = query.limit !== undefined ? records.slice(0, query.limit) : records;
+    return { totalSize: paged.length, records: paged as unknown as SfRecord[] };
   }
 
   private outcome(table: Table, rows: Row[], projection: Projection, opts: QueryOptions): QueryOutcome {
@@ -556,6 +579,32 @@ export class SoqlEngine {
     return m;
   }
 }
+
+// ---------------------------------------------------------------- GROUP BY
+
+/** The grouped columns of a GROUP BY query (undefined without GROUP BY); every selected field must be one of them. */
+const groupByColumns = (query: Query, resolver: Resolver, table: Table, soql: string, db: Db): GroupedColumn[] | undefined => {
+  if (!query.groupBy) return undefined;
+  const clauses = Array.isArray(query.groupBy) ? query.groupBy : [query.groupBy];
+  const grouped = clauses.map((g) => {
+    if (!('field' in g) || typeof g.field !== 'string') throw malformed(soql, 'GROUP BY functions are not supported by this emulator');
+    return resolver.path(table, g.field);
+  });
+  const keyOf = (p: ResolvedPath): string => [...p.relNames, p.column ?? ''].join('.').toLowerCase();
+  const groupedKeys = new Set(grouped.map(keyOf));
+  const columns: GroupedColumn[] = [];
+  for (const f of query.fields ?? []) {
+    if (f.type !== 'Field' && f.type !== 'FieldRelationship') continue;
+    const dotted = f.type === 'Field' ? f.field : [...f.relationships, f.field].join('.');
+    const path = resolver.path(table, dotted);
+    if (!groupedKeys.has(keyOf(path))) throw malformed(soql, `Field must be grouped or aggregated: ${dotted}`);
+    const alias = 'alias' in f ? f.alias : undefined;
+    columns.push({ name: alias ?? path.column ?? dotted, key: keyOf(path), value: (row: Row): unknown => pathValue(db, table, row, path) });
+  }
+  // groups are told apart by every grouped field, selected or not
+  for (const p of grouped) if (!columns.some((c) => c.key === keyOf(p))) columns.push({ name: '', key: keyOf(p), value: (row: Row): unknown => pathValue(db, table, row, p) });
+  return columns;
+};
 
 // ---------------------------------------------------------------- UserEntityAccess / UserFieldAccess filters
 
