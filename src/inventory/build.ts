@@ -4,6 +4,8 @@
  * holders with what grants it, and lists the integration users with the apps they use.
  */
 import { Messages } from '@salesforce/core';
+import { INTEGRATION_LICENSE } from '../salesforce/licences.js';
+import { BUILTIN_PERMISSION_LABELS } from '../salesforce/permissions.js';
 import type {
   AppPoliciesSummary,
   ConnectedAppRow,
@@ -20,11 +22,7 @@ import type {
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'inventory');
 
-export const PERMISSION_LABELS: Readonly<Record<InventoryPermission, string>> = {
-  CanApproveUninstalledApps: 'Approve Uninstalled Connected Apps',
-  UseAnyApiClient: 'Use Any API Client',
-  ApiUserOnly: 'API Only User',
-};
+const INVENTORY_PERMISSIONS: readonly InventoryPermission[] = ['CanApproveUninstalledApps', 'UseAnyApiClient', 'ApiUserOnly'];
 
 /**
  * How names are compared across OauthToken.AppName (the app's label), ConnectedApplication.Name and an
@@ -84,7 +82,7 @@ const sourceText = (h: HolderAssignment): string => `${h.source.kind}: ${h.sourc
 
 /** Per permission: its holders (one entry per user, every assignment that grants it), or that the org lacks it. */
 export const permissionHolders = (s: InventorySnapshot): PermissionHolders[] =>
-  (Object.keys(PERMISSION_LABELS) as InventoryPermission[]).map((permission) => {
+  INVENTORY_PERMISSIONS.map((permission) => {
     const read = s.holders[permission];
     const byUser = new Map<string, PermissionHolders['holders'][number]>();
     for (const a of read?.assignments ?? []) {
@@ -94,7 +92,7 @@ export const permissionHolders = (s: InventorySnapshot): PermissionHolders[] =>
     }
     const holders = [...byUser.values()].sort((a, b) => a.username.localeCompare(b.username));
     const total = Math.max(read?.total ?? 0, holders.length);
-    return { permission, label: PERMISSION_LABELS[permission], existsInOrg: s.permissionColumns.includes(permission), total, holders, truncated: holders.length < total };
+    return { permission, label: BUILTIN_PERMISSION_LABELS[permission], existsInOrg: s.permissionColumns.includes(permission), total, holders, truncated: holders.length < total };
   });
 
 /** The Salesforce Integration licence's users and the API Only users, with the apps each holds tokens for. */
@@ -113,7 +111,7 @@ export const integrationUsers = (s: InventorySnapshot): IntegrationUser[] => {
         name: a.name,
         profile: a.profile,
         userLicense: a.userLicense,
-        integrationLicence: a.userLicense === 'Salesforce Integration',
+        integrationLicence: a.userLicense === INTEGRATION_LICENSE,
         apiOnly: true,
         apps: [],
       });

@@ -23,13 +23,11 @@ import type { Connection } from '@salesforce/core';
 import { BatchQuery, bool, rel, runQueries, SoqlRecord, str } from '../snapshot/batch.js';
 import { inList } from '../snapshot/soql.js';
 import { ecaPermittedUsers, ecaRefreshTokenPolicy, ipRelaxationOf } from '../salesforce/oauth.js';
+import { INTEGRATION_LICENSE } from '../salesforce/licences.js';
 import type { OrgInfo } from '../snapshot/types.js';
 import type { GrantSource, HolderAssignment, InventoryPermission, InventorySnapshot } from './types.js';
 
 export const INVENTORY_PERMISSIONS: readonly InventoryPermission[] = ['CanApproveUninstalledApps', 'UseAnyApiClient', 'ApiUserOnly'];
-
-/** The user licence of integration users (Salesforce Help "Give Integration Users API Only Access"). */
-export const INTEGRATION_LICENCE = 'Salesforce Integration';
 
 /** The most assignments listed per permission: one REST query page, so the list never pages. */
 export const HOLDER_LIST_LIMIT = 2000;
@@ -51,7 +49,7 @@ const holderColumns = [
 const holderFilter = (p: InventoryPermission): string => `Assignee.IsActive = true AND PermissionSet.Permissions${p} = true`;
 
 /** The integration users as a semi-join sub-query: the licence's users, or API Only holders. */
-const LICENCE_USERS = `(SELECT Id FROM User WHERE IsActive = true AND Profile.UserLicense.Name = '${INTEGRATION_LICENCE}')`;
+const LICENCE_USERS = `(SELECT Id FROM User WHERE IsActive = true AND Profile.UserLicense.Name = '${INTEGRATION_LICENSE}')`;
 const API_ONLY_USERS = `(SELECT AssigneeId FROM PermissionSetAssignment WHERE ${holderFilter('ApiUserOnly')})`;
 const TOKENS_BY_APP_AND_USER = 'SELECT AppName, UserId, SUM(UseCount) uses, MAX(LastUsedDate) lastUsed FROM OauthToken';
 
@@ -74,7 +72,7 @@ export const inventoryQueries = (): BatchQuery[] => [
   },
   {
     key: 'licenceUsers',
-    soql: `SELECT Id, Username, Name, Profile.Name, Profile.UserLicense.Name FROM User WHERE IsActive = true AND Profile.UserLicense.Name = '${INTEGRATION_LICENCE}' ORDER BY Username LIMIT ${HOLDER_LIST_LIMIT}`,
+    soql: `SELECT Id, Username, Name, Profile.Name, Profile.UserLicense.Name FROM User WHERE IsActive = true AND Profile.UserLicense.Name = '${INTEGRATION_LICENSE}' ORDER BY Username LIMIT ${HOLDER_LIST_LIMIT}`,
   },
   ...INVENTORY_PERMISSIONS.flatMap((p): BatchQuery[] => [
     {
