@@ -166,6 +166,24 @@ const parseYamlDocument = (source: string): { doc: Document; lineCounter: LineCo
   return { doc, lineCounter };
 };
 
+/**
+ * Positions of manifest paths in a manifest's text (YAML or JSON, which the YAML parser reads too), for
+ * reports that point at the line that asked for an item (SARIF).
+ */
+export const manifestLocator = (source: string): Locator => {
+  const { doc, lineCounter } = parseYamlDocument(source);
+  return makeLocator(doc, lineCounter);
+};
+
+/** `objects.Contact.fields.read[0]` → ['objects', 'Contact', 'fields', 'read', 0] (the form Finding.path has). */
+export const pathSegments = (path: string): PathSegment[] =>
+  path === ''
+    ? []
+    : path.split('.').flatMap((part) => {
+        const [key, ...indexes] = part.split('[');
+        return [...(key ? [key] : []), ...indexes.map((i) => Number(i.replace(']', '')))];
+      });
+
 const parseYaml = (source: string): ParsedText => {
   const { doc, lineCounter } = parseYamlDocument(source);
   const locate = makeLocator(doc, lineCounter);

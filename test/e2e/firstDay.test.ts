@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { CheckResult } from '../../src/commands/integration/check.js';
-import { RunningEmulator, runCli, startEmulator } from './harness.js';
+import { validateJunit, validateSarif } from '../unit/render/ciSchemas.js';
+import { RunningEmulator, repoRoot, runCli, startEmulator } from './harness.js';
 import { HELP_ERROR_CODES, exitCodeCases } from './exitCodeCases.js';
 
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
@@ -72,6 +73,81 @@ describe('e2e: a first day with the plugin', function () {
       expect(r.stderr).to.include('(OutputFileNotWrittenError)');
       expect(r.stderr).to.include('it is a directory');
     });
+  });
+});
+
+type SarifLog = {
+  runs: Array<{
+    results: Array<{
+      ruleId: string;
+      level: string;
+      locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }>;
+      properties: { manifestPath: string; user: string; requirement: string };
+    }>;
+  }>;
+};
+const lineOf = (text: string, pattern: RegExp): number => text.split('\n').findIndex((l) => pattern.test(l)) + 1;
+
+describe('e2e: CI report formats', function () {
+  this.timeout(120_000);
+  let emu: RunningEmulator;
+  const o = (): string[] => ['-o', emu.alias];
+  before(async () => {
+    emu = await startEmulator('demo.yaml');
+  });
+  after(async () => {
+    await emu?.stop();
+  });
+
+  it('--result-format sarif with a preset: valid SARIF 2.1.0, each missing item at its line in the shipped preset', async () => {
+    const file = join(emu.home, 'out', 'access.sarif');
+    const r = await runCli(emu.home, [...CW, ...o(), '--result-format', 'sarif', '--output-file', file]);
+    expect(r.code, r.stderr).to.equal(3);
+    const log = JSON.parse(readFileSync(file, 'utf8')) as SarifLog;
+    const verdict = validateSarif(log);
+    expect(verdict.errors).to.deep.equal([]);
+    const results = log.runs[0].results;
+    const failing = results.filter((x) => x.level === 'error').map((x) => x.properties.requirement.split(' ')[0]);
+    expect(failing.sort()).to.deep.equal(['Contact.MobilePhone:', 'EditEvent', 'Event.Description:', 'Event.WhatId:', 'Event.WhoId:']);
+    const preset = readFileSync(join(repoRoot, 'presets', 'crankwheel.yaml'), 'utf8');
+    const edit = results.find((x) => x.properties.requirement.startsWith('EditEvent'))!;
+    expect(edit.ruleId).to.equal('systemPermission');
+    expect(edit.locations[0].physicalLocation.artifactLocation).to.deep.equal({ uri: 'crankwheel.yaml', uriBaseId: 'PRESETS', index: 0 });
+    expect(edit.locations[0].physicalLocation.region.startLine).to.equal(lineOf(preset, /^ {2}- Edit Events/));
+  });
+
+  it('--result-format sarif with a manifest in the working directory: a relative artifact location and its lines', async () => {
+    const dir = join(emu.home, 'integration');
+    mkdirSync(dir, { recursive: true });
+    const manifest = readFileSync(join(repoRoot, 'presets', 'crankwheel.yaml'), 'utf8').replace(/^/, '# our copy of the preset\n\n');
+    writeFileSync(join(dir, 'crankwheel.yaml'), manifest);
+    const r = await runCli(emu.home, ['integration', 'check', '--manifest', 'integration/crankwheel.yaml', '--user', 'agent@acme.example', ...o(), '--result-format', 'sarif']);
+    expect(r.code, r.stderr).to.equal(3);
+    const log = JSON.parse(r.stdout) as SarifLog;
+    expect(validateSarif(log).errors).to.deep.equal([]);
+    const results = log.runs[0].results;
+    for (const x of results) expect(x.locations[0].physicalLocation.artifactLocation).to.deep.include({ uri: 'integration/crankwheel.yaml', uriBaseId: '%SRCROOT%' });
+    const at = (requirement: string): number =>
+      results.find((x) => x.properties.requirement.startsWith(requirement))!.locations[0].physicalLocation.region.startLine;
+    expect(at('EditEvent')).to.equal(lineOf(manifest, /^ {2}- Edit Events/));
+    expect(at('Contact.MobilePhone')).to.equal(lineOf(manifest, /^ {6}read: \[Name, Email, Phone, MobilePhone/));
+  });
+
+  it('--result-format junit: valid against the JUnit schema, suites with timestamp, time and hostname', async () => {
+    const file = join(emu.home, 'junit', 'access.xml');
+    const before = Date.now();
+    const r = await runCli(emu.home, [...CW, ...o(), '--result-format', 'junit', '--output-file', file]);
+    expect(r.code, r.stderr).to.equal(3);
+    const xml = readFileSync(file, 'utf8');
+    const verdict = await validateJunit(xml);
+    expect(verdict.errors).to.deep.equal([]);
+    const suite = /<testsuite [^>]*>/.exec(xml)![0];
+    const stamp = /timestamp="([^"]+)"/.exec(suite)![1];
+    expect(stamp).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    expect(Date.parse(`${stamp}Z`)).to.be.within(before - 1000, Date.now());
+    expect(Number(/ time="([^"]+)"/.exec(suite)![1])).to.be.greaterThan(0);
+    expect(/hostname="([^"]+)"/.exec(suite)![1]).to.not.equal('');
+    expect(xml).to.include('classname="crankwheel.agent@acme_example.systemPermission"');
   });
 });
 

@@ -13,7 +13,7 @@ export type CheckResult = CheckReport;
 /** The work modules load on first use, so `--help` costs only oclif and @salesforce/core. */
 // eslint-disable-next-line @typescript-eslint/explicit-function-return-type
 const load = async () => {
-  const [input, snapshot, evaluation, report, human, junit, markdown, outputFile] = await Promise.all([
+  const [input, snapshot, evaluation, report, human, junit, markdown, outputFile, sarif] = await Promise.all([
     import('../../shared/requirementsInput.js'),
     import('../../snapshot/read.js'),
     import('../../evaluation/index.js'),
@@ -22,8 +22,9 @@ const load = async () => {
     import('../../render/junit.js'),
     import('../../render/markdown.js'),
     import('../../render/outputFile.js'),
+    import('../../render/sarif.js'),
   ]);
-  return { ...input, ...snapshot, ...evaluation, ...report, ...human, ...junit, ...markdown, ...outputFile };
+  return { ...input, ...snapshot, ...evaluation, ...report, ...human, ...junit, ...markdown, ...outputFile, ...sarif };
 };
 
 export default class IntegrationCheck extends SfCommand<CheckResult> {
@@ -45,7 +46,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     'result-format': Flags.option({
       char: 'r',
       summary: messages.getMessage('flags.result-format.summary'),
-      options: ['human', 'json', 'junit', 'markdown'] as const,
+      options: ['human', 'json', 'junit', 'markdown', 'sarif'] as const,
       default: 'human',
     })(),
     'output-file': Flags.string({ summary: messages.getMessage('flags.output-file.summary') }),
@@ -63,6 +64,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
 
   public async run(): Promise<CheckResult> {
     const { flags } = await this.parse(IntegrationCheck);
+    const startedAt = new Date();
     // an unknown --diagnose code is a usage error (exit 2), caught before anything is read
     const code = flags.diagnose === undefined ? undefined : parseDiagnoseCode(flags.diagnose);
     if (flags.diagnose !== undefined && !code) {
@@ -70,6 +72,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     }
     const { collectUsers, loadRequirements, readSnapshot, evaluate, buildReport, exitCodeOf, renderHuman, renderJunit, renderMarkdown, writeOutputFile } = await load();
     const { evaluationOptions } = await load(); // labels for evaluation and diagnosis (they read no files)
+    const { renderSarif, manifestSource } = await load(); // --result-format sarif
     const requirements = await loadRequirements(flags);
     const org = flags['target-org'];
     const { users, emails } = await collectUsers(flags, org.getUsername());
@@ -93,7 +96,9 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     const format = flags['result-format'];
     const render = (): string =>
       format === 'junit'
-        ? renderJunit(report)
+        ? renderJunit(report, { startedAt })
+        : format === 'sarif'
+          ? renderSarif(report, manifestSource(report.integration.origin))
         : format === 'markdown'
           ? renderMarkdown(report, { verbose: flags.verbose })
           : format === 'json'
