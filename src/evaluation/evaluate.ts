@@ -20,7 +20,7 @@ import {
   hasNoObjectPermissions,
   leastPowerfulFirst,
 } from '../salesforce/index.js';
-import type { Finding, FindingKind, Summary, UserVerdict } from './types.js';
+import type { Finding, FindingKind, UserVerdict } from './types.js';
 import { EvaluateOptions, EvaluationContext, GRANT_HINT, createContext, finding, verdictFrom } from './context.js';
 import { DetailedGrant, describeGrants } from './effectiveAccess.js';
 import { objectFindings } from './objects.js';
@@ -446,22 +446,3 @@ const crossCheckSummary = (user: UserAccess, findings: Finding[]): UserVerdict['
 
 export const evaluate = (requirements: Requirements, snapshot: OrgSnapshot, options: EvaluateOptions = {}): UserVerdict[] =>
   (snapshot.users ?? []).map((user) => evaluateUser(requirements, snapshot, user, options));
-
-/** Finding counts by status over every verdict. */
-export const summarize = (verdicts: UserVerdict[]): Summary => {
-  const summary: Summary = { passed: 0, failed: 0, warnings: 0, skipped: 0, errors: 0 };
-  for (const verdict of verdicts) {
-    for (const f of verdict.findings) {
-      if (f.status === 'pass') summary.passed++;
-      else if (f.status === 'fail') summary.failed++;
-      else if (f.status === 'warn') summary.warnings++;
-      else if (f.status === 'skip') summary.skipped++;
-      else summary.errors++;
-    }
-  }
-  return summary;
-};
-
-/** 3 when any user has a finding that fails or is impossible in the org, else 0. */
-export const exitCodeFor = (verdicts: UserVerdict[]): 0 | 3 =>
-  verdicts.some((v) => v.findings.some((f) => f.status === 'fail' || f.status === 'error')) ? 3 : 0;

@@ -1,7 +1,7 @@
 /*
  * The evaluation module: pure functions from (requirements, snapshot) to findings per user.
  */
-export { evaluate, evaluateUser, summarize, exitCodeFor } from './evaluate.js';
+export { evaluate, evaluateUser } from './evaluate.js';
 export { FINDING_IDS, findingId } from './findingIds.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { effectiveAccess, describeGrant, describeGrants } from './effectiveAccess.js';

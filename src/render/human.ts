@@ -5,7 +5,7 @@
 import type { Finding, FindingKind, GrantSource, UserVerdict } from '../evaluation/types.js';
 import type { UnresolvedUser } from '../snapshot/types.js';
 import type { Diagnosis, LinkStatus } from '../diagnose/index.js';
-import type { CheckReport } from './report.js';
+import type { CheckReport } from '../report/index.js';
 
 const SYMBOL: Record<Finding['status'], string> = { pass: '✔', fail: '✖', warn: '!', skip: '-', error: '✖' };
 

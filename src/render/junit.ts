@@ -10,7 +10,7 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { XMLBuilder } from 'fast-xml-parser';
-import type { CheckReport } from './report.js';
+import type { CheckReport } from '../report/index.js';
 import { grantedByText } from './human.js';
 
 /** When and where the check ran (defaults: started now, finished at rendering, this machine's host name). */

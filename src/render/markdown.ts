@@ -1,5 +1,5 @@
 /* Markdown for a pull-request comment or the GitHub step summary. */
-import type { CheckReport } from './report.js';
+import type { CheckReport } from '../report/index.js';
 import { grantedByText } from './human.js';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');

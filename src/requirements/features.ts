@@ -89,6 +89,10 @@ const mergeBody = (manifest: Manifest, target: RequirementBody, feature: Feature
  * items keep their `feature` and path; the same object in base and feature combines access and
  * fields. Unknown feature → UnknownFeature error listing the available ones.
  */
+/** The features a command asked for (`--feature`, repeatable): `all` anywhere means every feature. */
+export const featureSelection = (requested: readonly string[] | undefined): string[] | 'all' =>
+  (requested ?? []).some((f) => f.trim() === 'all') ? 'all' : [...(requested ?? [])];
+
 export const applyFeatures = (manifest: Manifest, features: string[] | 'all'): Requirements => {
   const available = Object.keys(manifest.features);
   let chosen: string[];

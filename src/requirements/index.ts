@@ -1,7 +1,7 @@
 /* The requirements module: load and validate manifests and presets, normalise names, apply features. */
 export { parseManifest, loadManifestFile, formatOf } from './load.js';
-export { loadPreset, listPresets, presetsDir, presetNames, type PresetSummary } from './presets.js';
-export { applyFeatures } from './features.js';
+export { loadPreset, presetSource, listPresets, presetsDir, presetNames, type PresetSummary } from './presets.js';
+export { applyFeatures, featureSelection } from './features.js';
 export { normalisePermissionName, permissionLabel, isPermissionName, type PermissionNameResult } from './names.js';
 export { normaliseScope, normaliseObjectAccess, normaliseRefreshTokenPolicy, OAUTH_SCOPES, API_NAME, KEBAB_CASE } from './vocabulary.js';
 export { manifestToYaml } from './yaml.js';

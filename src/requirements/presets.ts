@@ -1,7 +1,8 @@
 /* Built-in presets: presets/<name>.yaml at the package root, loaded like any manifest. */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { ERROR_NAMES, didYouMean, namedError } from './errors.js';
 import { loadFile } from './load.js';
 import { suggest } from './suggest.js';
@@ -37,7 +38,8 @@ export const presetNames = async (): Promise<string[]> => {
 };
 
 /** Loads and validates a built-in preset; UnknownPreset (with the list and a suggestion) when there is none of that name. */
-export const loadPreset = async (name: string): Promise<Manifest> => {
+/** The preset file's name for what the user typed; UnknownPreset (with the list and a suggestion) when there is none. */
+const presetFileName = async (name: string): Promise<string> => {
   const names = await presetNames();
   const wanted = name.trim();
   const match = names.find((n) => n === wanted) ?? names.find((n) => n === wanted.toLowerCase());
@@ -45,6 +47,22 @@ export const loadPreset = async (name: string): Promise<Manifest> => {
     const hint = didYouMean(suggest(wanted, names.map((n) => ({ text: n, target: n }))));
     throw namedError(ERROR_NAMES.unknownPreset, 'error.UnknownPreset', [wanted, hint ? ` ${hint}` : '', names.join(', ')]);
   }
+  return match;
+};
+
+/**
+ * A preset's file as shipped: its text (comments included: the starting point for a user's own manifest) and
+ * the data it writes. Validated like any manifest first, so what `preset show` prints always loads.
+ */
+export const presetSource = async (name: string): Promise<{ name: string; text: string; data: Record<string, unknown> }> => {
+  const match = await presetFileName(name);
+  await loadPreset(match);
+  const text = await readFile(join(presetsDir(), `${match}.yaml`), 'utf8');
+  return { name: match, text: text.endsWith('\n') ? text : `${text}\n`, data: parse(text) as Record<string, unknown> };
+};
+
+export const loadPreset = async (name: string): Promise<Manifest> => {
+  const match = await presetFileName(name);
   return loadFile(join(presetsDir(), `${match}.yaml`), {
     origin: `preset:${match}`,
     displayName: `presets/${match}.yaml`,

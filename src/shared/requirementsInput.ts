@@ -1,7 +1,7 @@
 /* Flags → Requirements: the part of check and grant that reads a preset or a manifest file. */
 import { readFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
-import { applyFeatures, loadManifestFile, loadPreset, permissionLabel } from '../requirements/index.js';
+import { applyFeatures, featureSelection, loadManifestFile, loadPreset, permissionLabel } from '../requirements/index.js';
 import type { Requirements } from '../requirements/types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -18,8 +18,7 @@ export type RequirementsFlags = { preset?: string; manifest?: string; feature?: 
 export const loadRequirements = async (flags: RequirementsFlags): Promise<Requirements> => {
   if (!flags.preset && !flags.manifest) throw messages.createError('error.NoRequirements');
   const manifest = flags.preset ? await loadPreset(flags.preset) : await loadManifestFile(flags.manifest!);
-  const features = flags.feature ?? [];
-  return applyFeatures(manifest, features.includes('all') ? 'all' : features);
+  return applyFeatures(manifest, featureSelection(flags.feature));
 };
 
 /**

@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import type { CheckReport } from '../../render/report.js';
+import type { CheckReport } from '../../report/index.js';
 import { DIAGNOSE_CODES, diagnoseAll, diagnosisExitCode, parseDiagnoseCode } from '../../diagnose/index.js';
 import { writeJsonEnvelope } from '../../shared/jsonOutput.js';
 import { exitCodesHelpSection, contractExitCode } from '../../shared/exitCodes.js';
@@ -17,7 +17,7 @@ const load = async () => {
     import('../../shared/requirementsInput.js'),
     import('../../snapshot/read.js'),
     import('../../evaluation/index.js'),
-    import('../../render/report.js'),
+    import('../../report/index.js'),
     import('../../render/human.js'),
     import('../../render/junit.js'),
     import('../../render/markdown.js'),

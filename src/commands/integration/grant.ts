@@ -2,7 +2,7 @@ import { Connection, Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { PermissionSetPlan } from '../../grant/types.js';
 import type { AssignmentOutcome } from '../../grant/apply.js';
-import type { CheckReport } from '../../render/report.js';
+import type { CheckReport } from '../../report/index.js';
 import { writeJsonEnvelope } from '../../shared/jsonOutput.js';
 import { exitCodesHelpSection, contractExitCode } from '../../shared/exitCodes.js';
 
@@ -15,7 +15,7 @@ const load = async () => {
     import('../../evaluation/index.js'),
     import('../../grant/index.js'),
     import('../../grant/apply.js'),
-    import('../../render/report.js'),
+    import('../../report/index.js'),
     import('../../render/human.js'),
     import('../../render/plan.js'),
   ]);

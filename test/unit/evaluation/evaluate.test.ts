@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { evaluate, exitCodeFor, summarize } from '../../../src/evaluation/index.js';
+import { evaluate } from '../../../src/evaluation/index.js';
+import { buildReport, exitCodeOf, summarize } from '../../../src/report/index.js';
 import type { FindingKind, UserVerdict } from '../../../src/evaluation/index.js';
 import type { ObjectAccess, Requirements } from '../../../src/requirements/types.js';
 import { OBJECT_ACCESS } from '../../../src/requirements/types.js';
@@ -116,8 +117,10 @@ describe('evaluate: CrankWheel on a realistic org', () => {
   });
 });
 
-describe('summarize and exitCodeFor', () => {
-  const verdicts = evaluate(crankwheel, crankwheelOrg().snapshot);
+describe('summarize and exitCodeOf', () => {
+  const org = crankwheelOrg();
+  const verdicts = evaluate(crankwheel, org.snapshot);
+  const exitCodeFor = (v: UserVerdict[]): 0 | 3 => exitCodeOf(buildReport(crankwheel, org.snapshot, v));
 
   it('counts findings by status over all users', () => {
     const all = verdicts.flatMap((v) => v.findings);
@@ -144,7 +147,7 @@ describe('summarize and exitCodeFor', () => {
     const v = evaluate(makeRequirements({ systemPermissions: ['ApiEnabled'], objects: { Incident: { access: ['read'] } } }), o.snapshot);
     expect(v[0].findings.filter((f) => f.status === 'fail')).to.deep.equal([]);
     expect(v[0].passed).to.equal(false);
-    expect(exitCodeFor(v)).to.equal(3);
+    expect(exitCodeOf(buildReport(makeRequirements({ systemPermissions: ['ApiEnabled'] }), o.snapshot, v))).to.equal(3);
   });
 });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
 import type { Finding, UserVerdict } from '../../../src/evaluation/types.js';
-import { buildReport, CheckReport, exitCodeOf } from '../../../src/render/report.js';
+import { buildReport, CheckReport, exitCodeOf } from '../../../src/report/index.js';
 import { renderHuman } from '../../../src/render/human.js';
 import { renderJunit } from '../../../src/render/junit.js';
 import { renderMarkdown } from '../../../src/render/markdown.js';

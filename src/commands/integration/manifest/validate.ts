@@ -25,10 +25,9 @@ export default class IntegrationManifestValidate extends SfCommand<ManifestValid
 
   public async run(): Promise<ManifestValidateResult> {
     const { flags } = await this.parse(IntegrationManifestValidate);
-    const { loadManifestFile, applyFeatures } = await import('../../../requirements/index.js');
+    const { loadManifestFile, applyFeatures, featureSelection } = await import('../../../requirements/index.js');
     const manifest = await loadManifestFile(flags.manifest);
-    const chosen = flags.feature ?? [];
-    const requirements = applyFeatures(manifest, chosen.includes('all') ? 'all' : chosen);
+    const requirements = applyFeatures(manifest, featureSelection(flags.feature));
     const names = (items: Array<{ names: string[] }>): string =>
       items.map((i) => (i.names.length > 1 ? `anyOf(${i.names.join(' | ')})` : i.names[0])).join(', ') || '-';
     const fields = requirements.objects.reduce((n, o) => n + o.fields.length, 0);

@@ -1,10 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Args } from '@oclif/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
-import { parse } from 'yaml';
-import { loadPreset, presetsDir } from '../../../requirements/index.js';
+import { presetSource } from '../../../requirements/index.js';
 import { contractExitCode } from '../../../shared/exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -26,13 +23,11 @@ export default class IntegrationPresetShow extends SfCommand<PresetShowResult> {
 
   public async run(): Promise<PresetShowResult> {
     const { args } = await this.parse(IntegrationPresetShow);
-    // validates the name and the file (UnknownPreset with the list of presets otherwise)
-    const manifest = await loadPreset(args.name);
-    const name = manifest.origin.replace(/^preset:/, '');
-    const text = await readFile(join(presetsDir(), `${name}.yaml`), 'utf8');
+    // validated like any manifest (UnknownPreset with the list of presets otherwise)
+    const { name, text, data } = await presetSource(args.name);
     // print the file itself, comments included: it is the starting point for a user's own manifest
-    if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-    return { name, manifest: parse(text) as Record<string, unknown> };
+    if (!this.jsonEnabled()) process.stdout.write(text);
+    return { name, manifest: data };
   }
 
   /** Exit codes of the contract under sf and bin/run.js alike (a bad flag or argument 2). */
