@@ -3,12 +3,14 @@
  * (issue 15): --output-file into a new directory or an unwritable path, the exit-code contract, the
  * CI report formats (JUnit, SARIF), `preset list` at 80 columns, YAML syntax errors and fix hints.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { CheckResult } from '../../src/commands/integration/check.js';
 import { validateJunit, validateSarif } from '../unit/render/ciSchemas.js';
-import { RunningEmulator, repoRoot, runCli, startEmulator } from './harness.js';
+import { cliEnv, RunningEmulator, repoRoot, runCli, startEmulator } from './harness.js';
 import { HELP_ERROR_CODES, exitCodeCases } from './exitCodeCases.js';
 
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
@@ -182,4 +184,29 @@ describe('e2e: exit codes under bin/run.js', function () {
       for (const code of HELP_ERROR_CODES) expect(section).to.include(code);
     });
   }
+});
+
+describe('e2e: preset list in a narrow terminal', function () {
+  this.timeout(120_000);
+
+  it('at 80 columns in a pseudo-terminal, every preset name is printed whole, at the start of a line', async () => {
+    expect(existsSync('/usr/bin/script'), 'util-linux script (a pseudo-terminal)').to.equal(true);
+    const home = mkdtempSync(join(tmpdir(), 'sfia-narrow-'));
+    try {
+      const command = `stty cols 80 rows 50; COLUMNS=80 ${process.execPath} ${join(repoRoot, 'bin', 'run.js')} integration preset list`;
+      const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { env: cliEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
+      let screen = '';
+      child.stdout.on('data', (c: Buffer) => (screen += c.toString()));
+      const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
+      expect(code, screen).to.equal(0);
+      // eslint-disable-next-line no-control-regex
+      const lines = screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/);
+      const names = readdirSync(join(repoRoot, 'presets')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+      expect(names.length).to.be.greaterThan(5);
+      for (const name of names) expect(lines.some((l) => l.startsWith(`${name} `)), `${name} in:\n${screen}`).to.equal(true);
+      expect(screen).not.to.include('…');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
 });

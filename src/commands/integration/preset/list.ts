@@ -2,6 +2,7 @@ import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { contractExitCode } from '../../../shared/exitCodes.js';
 import { listPresets } from '../../../requirements/index.js';
+import { renderPresetList } from '../../../render/presetList.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.preset.list');
@@ -31,19 +32,7 @@ export default class IntegrationPresetList extends SfCommand<PresetListResult> {
       counts: p.counts,
       features: p.features,
     }));
-    this.table({
-      data: presets.map((p) => ({
-        name: p.name,
-        label: p.label,
-        'system perms': p.counts.systemPermissions,
-        objects: p.counts.objects,
-        fields: p.counts.fields,
-        scopes: p.counts.scopes,
-        features: p.features.join(', '),
-        source: p.source ?? '',
-      })),
-      columns: ['name', 'label', 'system perms', 'objects', 'fields', 'scopes', 'features', 'source'],
-    });
+    this.log(renderPresetList(presets));
     return presets;
   }
 
