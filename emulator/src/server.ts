@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import YAML from 'yaml';
 import type { OrgState } from './orgState.js';
 import type { MetadataContext, OrgModel } from './context.js';
-import { SoqlError, unsupportedType, type SfRecord } from './soql.js';
+import { noSuchColumn, SoqlError, unsupportedType, type SfRecord } from './soql.js';
 import { StateError, serializeState } from './state.js';
 import { createRecord, deleteRecord, WriteError } from './writes.js';
 import { KEY_PREFIX } from './ids.js';
@@ -38,7 +38,11 @@ export type FaultKind =
   | 'UNABLE_TO_LOCK_ROW'
   | 'INSUFFICIENT_ACCESS'
   /** 400 INVALID_TYPE "sObject type 'X' is not supported", as for an object the org lacks (X: the query's FROM object) */
-  | 'INVALID_TYPE';
+  | 'INVALID_TYPE'
+  /** 400 INVALID_FIELD "No such column 'C' on entity 'X'" for the first column of the query's WHERE clause, as for a filter the org lacks */
+  | 'INVALID_FIELD'
+  /** 403 API_DISABLED_FOR_ORG, as for an edition without API access */
+  | 'API_DISABLED_FOR_ORG';
 
 export type FaultRule = {
   /**
@@ -88,6 +92,15 @@ const invalidTypeFault = (about: FaultSubject): Res => {
     'INVALID_TYPE',
     `sObject type '${about.sobject ?? 'unknown'}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
   );
+};
+
+/** Salesforce's answer for a query naming a column (here: the first filtered one) the object lacks. */
+const invalidFieldFault = (about: FaultSubject): Res => {
+  const soql = about.soql ?? '';
+  const from = /\bFROM\s+([A-Za-z_]\w*)/i.exec(soql)?.[1] ?? about.sobject ?? 'unknown';
+  const column = /\bWHERE\s+\(?\s*([A-Za-z_][\w.]*)/i.exec(soql)?.[1] ?? /^\s*SELECT\s+([A-Za-z_][\w.]*)/i.exec(soql)?.[1] ?? 'Id';
+  const e = noSuchColumn(soql, column, from);
+  return sfError(e.status, e.errorCode, e.message);
 };
 
 /** `METHOD /path?query` of a composite subrequest, decoded so rules can name SOQL text. */
@@ -488,6 +501,10 @@ export class EmulatorServer {
         return sfError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
       case 'INVALID_TYPE':
         return invalidTypeFault(about);
+      case 'INVALID_FIELD':
+        return invalidFieldFault(about);
+      case 'API_DISABLED_FOR_ORG':
+        return sfError(403, 'API_DISABLED_FOR_ORG', 'API is not enabled for this Organization or Partner');
       default:
         return sfError(500, 'UNKNOWN_EXCEPTION', 'fault');
     }

@@ -46,7 +46,7 @@ const positionOf = (soql: string, token: string): number => {
 
 const pointer = (soql: string, column: number): string => `${soql}\n${' '.repeat(Math.max(0, column - 1))}^\nERROR at Row:1:Column:${column}\n`;
 
-const noSuchColumn = (soql: string, column: string, entity: string): SoqlError =>
+export const noSuchColumn = (soql: string, column: string, entity: string): SoqlError =>
   new SoqlError(
     400,
     'INVALID_FIELD',

@@ -158,7 +158,8 @@ export const deployPermissionSet = async (conn: Connection, filePath: string, on
       // The deploy was submitted but its outcome is unknown (the run was cut off from the org while
       // polling): nothing is assigned, and the next run finds the set deployed (or not) and completes.
       const cause = toOrgError(error, `the status of deploy ${deploy.id ?? ''}`, conn);
-      const unknown = orgMessages.createError('error.DeployOutcomeUnknown', [deploy.id ?? '', cause.message], [deploy.id ?? '']);
+      const unknown = orgMessages.createError('error.DeployOutcomeUnknown', [deploy.id ?? '', cause.message], [deploy.id ?? ''], cause.cause instanceof Error ? cause.cause : undefined);
+      if (cause.data !== undefined) unknown.setData(cause.data);
       unknown.actions = [...(unknown.actions ?? []), ...(cause.actions ?? [])];
       throw unknown;
     });

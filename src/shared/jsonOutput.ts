@@ -9,14 +9,26 @@
 export const COLOR_JSON_MAX_CHARS = 256 * 1024;
 
 /**
+ * sf-plugins-core writes an error's `cause` as `util.inspect(cause)`, which is the text "undefined" for an
+ * error without one: that field is left out instead (an org error's cause is Salesforce's `CODE: message`).
+ */
+export const withoutUndefinedCause = (json: unknown): unknown => {
+  if (!json || typeof json !== 'object' || (json as { cause?: unknown }).cause !== 'undefined') return json;
+  const rest = { ...(json as Record<string, unknown>) };
+  delete rest.cause;
+  return rest;
+};
+
+/**
  * Writes `json` as indented JSON to stdout unless the colourised form is wanted (a terminal, a small
  * envelope): then `colorize` is called instead. Returns whether it wrote the plain form.
  */
 export const writeJsonEnvelope = (
-  json: unknown,
+  envelope: unknown,
   colorize: (json: unknown) => void,
   out: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stdout
 ): boolean => {
+  const json = withoutUndefinedCause(envelope);
   const text = JSON.stringify(json, null, 2);
   if (out.isTTY && text.length <= COLOR_JSON_MAX_CHARS) {
     colorize(json);

@@ -140,6 +140,12 @@ const isTransient = (error: unknown): boolean =>
 /** How many attempts withRetry made before giving up on an error (for the message). */
 const attemptsMade = new WeakMap<object, number>();
 
+/**
+ * A query this org or API version does not accept (an object, a column, a filter or a query form it
+ * lacks): not transient, and a sign that the org differs from what this plugin was built against.
+ */
+const QUERY_REFUSALS = new Set(['INVALID_TYPE', 'INVALID_FIELD', 'MALFORMED_QUERY', 'INVALID_QUERY_FILTER_OPERATOR', 'NOT_FOUND']);
+
 /** What the permission-less running user lacks, by what it tried to read or write. */
 const neededFor = (what: string): string => {
   const needs: string[] = [];
@@ -159,37 +165,99 @@ const neededFor = (what: string): string => {
 };
 
 /**
+ * A Salesforce error message without the echoed query: SOQL errors repeat the statement, a caret line
+ * and `ERROR at Row:…` before the reason; the reason's first sentence is kept.
+ */
+export const shortMessage = (message: string): string => {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const last = lines[lines.length - 1] ?? '';
+  const sentence = /^(.*?[.!?])(\s|$)/.exec(last)?.[1] ?? last;
+  return sentence.length > 200 ? `${sentence.slice(0, 197)}...` : sentence;
+};
+
+/**
+ * What an org error's `data` holds in the `--json` error envelope (`data.salesforceErrorCode` is the stable
+ * field to branch on). Salesforce's own error code and message are kept as the org sent them: REST errors
+ * are `[{ errorCode, message }]` and SOAP faults `sf:CODE`
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
+ */
+export type OrgErrorData = {
+  /** Salesforce's errorCode (API_DISABLED_FOR_ORG, INVALID_SESSION_ID, REQUEST_LIMIT_EXCEEDED, INVALID_FIELD, …); absent when the org sent none */
+  salesforceErrorCode?: string;
+  /** Salesforce's message (a SOQL error's echoed statement left out); absent when the org sent none */
+  salesforceMessage?: string;
+  /** The HTTP status, when the org answered with one but no Salesforce error code (an HTML 503 page) */
+  httpStatus?: number;
+  /** A network failure's code (ECONNRESET, ETIMEDOUT, …) when the org did not answer */
+  networkErrorCode?: string;
+  /** What was being read or written */
+  request: string;
+  /** Attempts made before giving up */
+  attempts: number;
+};
+
+/** The error codes of a request that got no answer: they are the network's, not Salesforce's. */
+const isNetworkCode = (code: string): boolean => NETWORK.has(code) || /^(E[A-Z]+|UND_ERR_\w+|AbortError|FetchError|TimeoutError)$/.test(code);
+
+/** Salesforce's code and message for an error, or the HTTP / network facts when the org sent no code. */
+export const orgErrorData = (error: unknown, what: string, attempts = 1): OrgErrorData => {
+  const raw = (errorCodeOf(error) ?? '').replace(/^sf:/, '');
+  const data: OrgErrorData = { request: what, attempts };
+  const http = /^ERROR_HTTP_(\d{3})$/.exec(raw);
+  const detail = messageOf(error);
+  if (http) data.httpStatus = Number(http[1]);
+  else if (raw && isNetworkCode(raw)) data.networkErrorCode = raw;
+  else if (/^[A-Z][A-Z0-9_]*$/.test(raw)) {
+    data.salesforceErrorCode = raw;
+    const message = shortMessage(detail.startsWith(`${raw}: `) ? detail.slice(raw.length + 2) : detail);
+    if (message) data.salesforceMessage = message;
+  }
+  if (!data.networkErrorCode && !data.salesforceErrorCode && isTimeout(error)) data.networkErrorCode = 'ETIMEDOUT';
+  return data;
+};
+
+/**
+ * The underlying error of an org error, shown as the envelope's `cause` (`[CODE: message]`): the org's
+ * answer without a stack trace or request headers.
+ */
+const causeOf = (data: OrgErrorData): Error => {
+  const code = data.salesforceErrorCode ?? data.networkErrorCode ?? (data.httpStatus ? `HTTP ${data.httpStatus}` : 'ERROR');
+  const text = `${code}: ${data.salesforceMessage ?? (data.httpStatus ? `the org answered HTTP ${data.httpStatus}` : `no answer for ${data.request}`)}`;
+  const cause = new Error(text);
+  Object.defineProperty(cause, 'name', { value: code, enumerable: false });
+  Object.defineProperty(cause, 'stack', { value: text, enumerable: false });
+  return cause;
+};
+
+/**
  * Turn an org error into a named SfError with the fix; never leaks the request's headers. `conn`, when
- * given, names the running user (the one whose permissions matter).
+ * given, names the running user (the one whose permissions matter). The error's `data` (OrgErrorData)
+ * keeps Salesforce's error code for `--json` consumers.
  */
 export const toOrgError = (error: unknown, what: string, conn?: Connection): SfError => {
   if (error instanceof SfError && error.name.startsWith('Org')) return error as SfError;
-  const code = errorCodeOf(error) ?? 'UNKNOWN';
+  const code = (errorCodeOf(error) ?? 'UNKNOWN').replace(/^sf:/, '');
   const detail = messageOf(error);
   const runningUser = conn?.getUsername() ?? 'the --target-org user';
   const attempts = error && typeof error === 'object' ? attemptsMade.get(error) ?? 1 : 1;
-  if (code.includes('INSUFFICIENT_ACCESS') || detail.includes('INSUFFICIENT_ACCESS')) {
-    return messages.createError('error.OrgInsufficientAccess', [runningUser, what, `${code}: ${detail}`, neededFor(what)]);
+  const data = orgErrorData(error, what, attempts);
+  const named = (key: string, tokens: string[], actionTokens: string[] = []): SfError => {
+    const e = messages.createError(key, tokens, actionTokens, causeOf(data));
+    e.setData(data);
+    return e;
+  };
+  const coded = (c: string): boolean => code.includes(c) || detail.includes(c);
+  if (coded('INSUFFICIENT_ACCESS')) return named('error.OrgInsufficientAccess', [runningUser, what, `${code}: ${detail}`, neededFor(what)]);
+  if (coded('INVALID_SESSION_ID') || /Session expired|invalid_grant|expired access\/refresh token/i.test(detail)) {
+    return named('error.OrgSessionExpired', [runningUser, detail], [runningUser]);
   }
-  if (code === 'INVALID_SESSION_ID' || /INVALID_SESSION_ID|Session expired|invalid_grant|expired access\/refresh token/i.test(detail)) {
-    return messages.createError('error.OrgSessionExpired', [runningUser, detail], [runningUser]);
-  }
-  if (code === 'REQUEST_LIMIT_EXCEEDED' || detail.includes('REQUEST_LIMIT_EXCEEDED')) {
-    return messages.createError('error.OrgRequestLimit', [detail]);
-  }
-  if (code === 'API_DISABLED_FOR_ORG' || detail.includes('API_DISABLED_FOR_ORG')) {
-    return messages.createError('error.OrgApiDisabled', [detail]);
-  }
-  if (isTimeout(error)) {
-    return messages.createError('error.OrgTimeout', [what, String(Number((requestTimeoutMs() / 1000).toFixed(1))), String(attempts)]);
-  }
-  if (isUnavailable(error)) {
-    return messages.createError('error.OrgUnavailable', [what, String(attempts), `${code}: ${detail}`]);
-  }
-  if (isNetwork(error)) {
-    return messages.createError('error.OrgUnreachable', [conn?.instanceUrl ?? 'the org', what, String(attempts), `${code}: ${detail}`]);
-  }
-  return messages.createError('error.OrgReadFailed', [what, `${code}: ${detail}`]);
+  if (coded('REQUEST_LIMIT_EXCEEDED')) return named('error.OrgRequestLimit', [detail]);
+  if (coded('API_DISABLED_FOR_ORG')) return named('error.OrgApiDisabled', [detail]);
+  if (isTimeout(error)) return named('error.OrgTimeout', [what, String(Number((requestTimeoutMs() / 1000).toFixed(1))), String(attempts)]);
+  if (isUnavailable(error)) return named('error.OrgUnavailable', [what, String(attempts), `${code}: ${detail}`]);
+  if (isNetwork(error)) return named('error.OrgUnreachable', [conn?.instanceUrl ?? 'the org', what, String(attempts), `${code}: ${detail}`]);
+  if (QUERY_REFUSALS.has(code)) return named('error.OrgQueryRefused', [what, `${code}: ${shortMessage(detail)}`]);
+  return named('error.OrgReadFailed', [what, `${code}: ${detail}`]);
 };
 
 /**
@@ -226,17 +294,6 @@ const describeError = (result: unknown): SalesforceError => {
   return { errorCode: first?.errorCode ?? 'UNKNOWN', message: first?.message ?? JSON.stringify(result) };
 };
 
-/**
- * A Salesforce error message without the echoed query: SOQL errors repeat the statement, a caret line
- * and `ERROR at Row:…` before the reason; the reason's first sentence is kept.
- */
-export const shortMessage = (message: string): string => {
-  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
-  const last = lines[lines.length - 1] ?? '';
-  const sentence = /^(.*?[.!?])(\s|$)/.exec(last)?.[1] ?? last;
-  return sentence.length > 200 ? `${sentence.slice(0, 197)}...` : sentence;
-};
-
 /** Follow nextRecordsUrl until done; each page is one request. A page that cannot be read fails the whole read. */
 const drain = async (conn: Connection, first: QueryResult, q: BatchQuery): Promise<SoqlRecord[]> => {
   const records = [...first.records];
@@ -252,7 +309,9 @@ const drain = async (conn: Connection, first: QueryResult, q: BatchQuery): Promi
     records.push(...page.records);
   }
   if (records.length < first.totalSize) {
-    throw messages.createError('error.OrgReadFailed', [subject(q), `read ${records.length} of ${first.totalSize} rows`]);
+    const error = messages.createError('error.OrgReadFailed', [subject(q), `read ${records.length} of ${first.totalSize} rows`]);
+    error.setData({ request: subject(q), attempts: 1 } satisfies OrgErrorData);
+    throw error;
   }
   return records;
 };
