@@ -108,6 +108,53 @@ export const boundRequests = (conn: Connection): Connection => {
   return conn;
 };
 
+/** One HTTP exchange of a connection as its transport saw it, before any scrubbing (see recording.ts). */
+export type RawExchange = {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, unknown>;
+  requestBody: unknown;
+  /** 0 when no answer came (reset, timeout) */
+  status: number;
+  responseHeaders: Record<string, unknown>;
+  responseBody: unknown;
+  /** the transport's error when no answer came */
+  error?: string;
+  ms: number;
+};
+const recorded = new WeakSet<Transport>();
+
+/**
+ * Hand every request the connection sends, and its answer, to `sink` (`check --record`). This wraps the
+ * connection's transport, the one path all of a command's HTTP takes: REST, Composite and Tooling queries,
+ * paging, SOAP (readMetadata, deploys and their polls). What the transport returns is left untouched.
+ * Session refreshes go through the OAuth2 client's own transport and are not seen here. Idempotent.
+ */
+export const recordRequests = (conn: Connection, sink: (exchange: RawExchange) => void): Connection => {
+  // eslint-disable-next-line no-underscore-dangle -- jsforce offers no request hook; its transport is the one path
+  const transport = (conn as Partial<Pick<Connection, '_transport'>>)._transport;
+  if (!transport || typeof transport.httpRequest !== 'function' || recorded.has(transport)) return conn;
+  const original = transport.httpRequest.bind(transport);
+  transport.httpRequest = (request, options): ReturnType<Transport['httpRequest']> => {
+    const started = Date.now();
+    const sent = {
+      method: String(request.method ?? 'GET').toUpperCase(),
+      url: String(request.url),
+      requestHeaders: { ...(request.headers ?? {}) } as Record<string, unknown>,
+      requestBody: request.body,
+    };
+    const answer = original(request, options);
+    answer.then(
+      (response) =>
+        sink({ ...sent, status: response.statusCode, responseHeaders: { ...response.headers }, responseBody: response.body, ms: Date.now() - started }),
+      (error: unknown) => sink({ ...sent, status: 0, responseHeaders: {}, responseBody: undefined, error: `${errorCodeOf(error) ?? 'ERROR'}: ${messageOf(error)}`, ms: Date.now() - started })
+    );
+    return answer;
+  };
+  recorded.add(transport);
+  return conn;
+};
+
 const errorCodeOf = (error: unknown): string | undefined => {
   if (error && typeof error === 'object') {
     const e = error as { errorCode?: unknown; name?: unknown; code?: unknown };

@@ -1,4 +1,4 @@
-import { Messages } from '@salesforce/core';
+import { Connection, Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { CheckReport } from '../../report/index.js';
 import { DIAGNOSE_CODES, diagnoseAll, diagnosisExitCode, parseDiagnoseCode } from '../../diagnose/index.js';
@@ -51,6 +51,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     })(),
     'output-file': Flags.string({ summary: messages.getMessage('flags.output-file.summary') }),
     verbose: Flags.boolean({ summary: messages.getMessage('flags.verbose.summary') }),
+    record: Flags.directory({ summary: messages.getMessage('flags.record.summary'), description: messages.getMessage('flags.record.description') }),
     diagnose: Flags.string({
       summary: messages.getMessage('flags.diagnose.summary'),
       description: messages.getMessage('flags.diagnose.description', [DIAGNOSE_CODES.join(', ')]),
@@ -79,11 +80,14 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     const conn = org.getConnection(flags['api-version']);
     const app = flags.app ?? requirements.oauth?.app;
 
+    const recording = flags.record ? await this.startRecording(conn, flags.record) : undefined;
+
     this.spinner.start(messages.getMessage('progress.reading', [String(users.length), org.getUsername() ?? org.getOrgId()]));
     const snapshot = await readSnapshot(conn, requirements, { users, emails, app }).then(
       (value) => (this.spinner.stop(), value),
-      (error: unknown) => {
+      async (error: unknown) => {
         this.spinner.stop('failed');
+        await recording?.finishWithError(error);
         throw error;
       }
     );
@@ -115,11 +119,27 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     }
     // a broken link of the diagnosis is something missing (3); the check's own verdict still counts
     process.exitCode = Math.max(exitCodeOf(report), report.diagnosis ? diagnosisExitCode(report.diagnosis) : 0);
+    await recording?.finish(process.exitCode, report);
     return report;
   }
 
   /** Exit codes of the contract under sf and bin/run.js alike (an unknown org 1, a bad flag 2). */
   protected async catch(error: Error): Promise<never> {
     return super.catch(contractExitCode(error));
+  }
+
+  /** --record DIR: every request of this run and its answer, scrubbed (src/snapshot/recording.ts). */
+  private async startRecording(
+    conn: Connection,
+    dir: string
+  ): Promise<{ finish(exitCode: number, report: CheckReport): Promise<void>; finishWithError(error: unknown): Promise<void> }> {
+    const { startRecording, outcomeOf, errorOutcome } = await import('../../snapshot/recording.js');
+    const plugin = `${this.config.pjson.name}@${this.config.pjson.version}`;
+    const recording = await startRecording(conn, dir, { command: 'integration check', argv: this.argv, plugin });
+    this.info(messages.getMessage('info.recording', [dir]));
+    return {
+      finish: (exitCode, report) => recording.finish(outcomeOf(exitCode, report)),
+      finishWithError: (error) => recording.finish(errorOutcome(error)),
+    };
   }
 }
