@@ -8,6 +8,7 @@
  */
 import { idKey } from './ids.js';
 import { cellValue, PERMS, type Db, type Row, type Table } from './db.js';
+import { entityVerdict, fieldVerdict as ruleFieldVerdict } from './rules.js';
 
 export const USER_ENTITY_ACCESS = 'UserEntityAccess';
 export const USER_FIELD_ACCESS = 'UserFieldAccess';
@@ -150,49 +151,18 @@ const grantsOf = (db: Db, user: Row): Grants => {
 
 // ---------------------------------------------------------------- verdicts
 
-/** Object access: ObjectPermissions plus View/Modify All Data; the objects without object permissions by their own rules. */
-const objectVerdict = (g: Grants, object: string): Verdict => {
-  const lower = object.toLowerCase();
-  const has = (p: string): boolean => g.perms.has(p);
-  if (lower === 'task' || lower === 'event') {
-    // activities are read through the records they relate to; changing them needs Edit Tasks / Edit Events
-    const edit = has(lower === 'task' ? 'EditTask' : 'EditEvent');
-    return { read: true, create: edit, edit, delete: edit };
-  }
-  if (lower === 'user') return { read: true, create: has('ManageUsers'), edit: has('ManageUsers'), delete: false };
-  if (lower === 'casecomment') {
-    const parent = objectVerdict(g, 'Case');
-    const edit = parent.edit || has('EditCaseComments');
-    return { read: parent.read, create: edit, edit, delete: edit };
-  }
-  if (lower === 'permissionset') {
-    const manage = has('ManageProfilesPermissionsets');
-    return { read: has('ViewSetup'), create: manage, edit: manage, delete: manage };
-  }
-  const grant = g.objects.get(lower) ?? NO_GRANT;
-  const modifyAll = has('ModifyAllData');
-  return {
-    read: grant.read || modifyAll || has('ViewAllData'),
-    create: grant.create || modifyAll,
-    edit: grant.edit || modifyAll,
-    delete: grant.delete || modifyAll,
-  };
-};
+/** Object access: the rule table in rules.ts (entityVerdict), over the user's merged grants. */
+const objectVerdict = (g: Grants, object: string): Verdict =>
+  entityVerdict(g.perms, (lower) => {
+    const grant = g.objects.get(lower);
+    return grant ? { ...grant, viewAll: false, modifyAll: false } : undefined;
+  }, object);
 
 type FieldFacts = { object: string; field: string; permissionable: boolean; createable: boolean; updateable: boolean };
 
-/** Field access: object access and field-level security; View/Modify All Data grant no field access. */
-const fieldVerdict = (g: Grants, object: Verdict, f: FieldFacts): { accessible: boolean; updatable: boolean; creatable: boolean } => {
-  const fls = g.fields.get(`${f.object}.${f.field}`.toLowerCase());
-  const viewAllFields = g.objects.get(f.object.toLowerCase())?.viewAllFields === true;
-  const readable = !f.permissionable || fls !== undefined || viewAllFields;
-  const writable = !f.permissionable || fls === 'edit';
-  return {
-    accessible: object.read && readable,
-    updatable: object.edit && f.updateable && writable,
-    creatable: object.create && f.createable && writable,
-  };
-};
+/** Field access: the rule table in rules.ts (fieldVerdict). */
+const fieldVerdict = (g: Grants, object: Verdict, f: FieldFacts): { accessible: boolean; updatable: boolean; creatable: boolean } =>
+  ruleFieldVerdict(object, g.fields.get(`${f.object}.${f.field}`.toLowerCase()), g.objects.get(f.object.toLowerCase())?.viewAllFields === true, f);
 
 // ---------------------------------------------------------------- rows
 

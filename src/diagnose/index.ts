@@ -4,7 +4,9 @@
  * is the cause, with its fix. Pure: a function of (code, snapshot, user, requirements?).
  *
  *   OAUTH_APPROVAL_ERROR_GENERIC  org has API access → user active, not frozen → user has API Enabled →
- *                                 app named → app installed, or user may authorize uninstalled apps →
+ *                                 app named → app installed, or user holds Approve Uninstalled Connected
+ *                                 Apps (since Sept 2025; Use Any API Client no longer counts since the week
+ *                                 of 8 Dec 2025, Help 005228838) →
  *                                 admin-approved app: user pre-authorized → user has authorized it before
  *   invalid_client                org has API access → user active → app named → app in this org →
  *                                 consumer key and secret (not readable: always unknown)
@@ -17,9 +19,8 @@ import type { Requirements } from '../requirements/types.js';
 import type { AppPolicies, OrgSnapshot, UserAccess } from '../snapshot/types.js';
 import type { Finding, FindingKind } from '../evaluation/types.js';
 import { describeGrants, effectiveAccess, type AccessExplanation, type EffectiveAccess } from '../evaluation/effectiveAccess.js';
-import { isPermissionAvailable } from '../evaluation/context.js';
 import { evaluateUser, type EvaluateOptions } from '../evaluation/evaluate.js';
-import { BUILTIN_PERMISSION_LABELS, CAN_APPROVE_UNINSTALLED_APPS, USE_ANY_API_CLIENT, appPoliciesPath } from '../salesforce/index.js';
+import { BUILTIN_PERMISSION_LABELS, UNINSTALLED_APP_AUTHORIZATION, appPoliciesPath, useAnyApiClientNotEnough } from '../salesforce/index.js';
 
 export const DIAGNOSE_CODES = ['OAUTH_APPROVAL_ERROR_GENERIC', 'invalid_client', 'API_DISABLED_FOR_ORG', 'INSUFFICIENT_ACCESS'] as const;
 export type DiagnoseCode = (typeof DIAGNOSE_CODES)[number];
@@ -108,7 +109,7 @@ const orgApiLink = (ctx: Ctx): DiagnosisLink => {
 const userActiveLink = (ctx: Ctx): DiagnosisLink => {
   const { user } = ctx;
   if (user.isActive === false) {
-    return link('user-active', 'user active, not frozen', 'broken', `${user.username} is inactive`, `Reactivate the user (Setup > Users > ${user.username} > Edit > Active), or use the user the integration really connects as`);
+    return link('user-active', 'user active, not frozen', 'broken', `${user.username} is inactive`, `Activate the user (Setup > Users > ${user.username} > Edit > Active), or use the user the integration really connects as`);
   }
   if (user.isFrozen === true) {
     return link('user-active', 'user active, not frozen', 'broken', `${user.username} is frozen: logins and API calls are blocked`, `Unfreeze the user (Setup > Users > ${user.username} > Unfreeze)`);
@@ -159,35 +160,37 @@ const appNamedLink = (app: AppPolicies | null | undefined, name: string | undefi
   );
 };
 
-const uninstalledApprovalNames = (ctx: Ctx): string[] => {
-  const names = [CAN_APPROVE_UNINSTALLED_APPS];
-  if ((ctx.snapshot.availablePermissions ?? []).some((p) => p.toLowerCase() === USE_ANY_API_CLIENT.toLowerCase())) names.push(USE_ANY_API_CLIENT);
-  return names;
-};
-
+/**
+ * Post-2025 rule (Salesforce Help 005132365, early Sept 2025; Help 005228838, week of 8 Dec 2025): a
+ * user may authorize a connected app that is not installed in the org only with Approve Uninstalled
+ * Connected Apps; Use Any API Client no longer does. Installing the app is the other way.
+ */
 const installedOrApprovedLink = (ctx: Ctx, app: AppPolicies | null | undefined): DiagnosisLink => {
   const id = 'app-installed-or-approved';
   const label = 'app installed, or user may approve uninstalled apps';
   if (!app) return link(id, label, 'unknown', 'no app to check', 'Pass --app NAME');
   if (app.installed !== false) return link(id, label, 'ok', `${app.name} is installed in this org (${appKind(app)})`);
-  const names = uninstalledApprovalNames(ctx).filter((n) => isPermissionAvailable(ctx.snapshot, n) || n === CAN_APPROVE_UNINSTALLED_APPS);
-  const texts = names.map((n) => ctx.permissionText(n)).join(' or ');
-  for (const n of names) {
-    const e = ctx.access.explain({ type: 'systemPermission', name: n });
-    if (e.granted.length > 0) {
-      return link(id, label, 'ok', `${app.name} is not installed in this org; the user holds ${n}, granted by ${describeGrants(e.granted)}`);
-    }
+  const rule = UNINSTALLED_APP_AUTHORIZATION;
+  const approve = ctx.permissionText(rule.permission);
+  const e = ctx.access.explain({ type: 'systemPermission', name: rule.permission });
+  if (e.granted.length > 0) {
+    return link(id, label, 'ok', `${app.name} is not installed in this org; the user holds ${rule.permission}, granted by ${describeGrants(e.granted)}`);
   }
-  const sessionOnly = names.map((n) => ({ n, e: ctx.access.explain({ type: 'systemPermission', name: n }) })).find((x) => x.e.sessionOnly.length > 0);
-  const fix = `Either grant ${texts} in a permission set assigned to ${ctx.user.username} (${GRANT_HINT}), or install the app in this org (Setup > Connected Apps OAuth Usage > ${app.name} > Install) and manage its policies there`;
-  if (sessionOnly) {
-    return link(id, label, 'unknown', `${app.name} is not installed in this org; ${sessionOnly.n} is granted only by session-based ${describeGrants(sessionOnly.e.sessionOnly)}`, fix);
+  const useAny = ctx.access.explain({ type: 'systemPermission', name: rule.noLongerEnough }).granted;
+  const useAnyNote =
+    useAny.length > 0
+      ? `; the user holds ${ctx.permissionText(rule.noLongerEnough)} (granted by ${describeGrants(useAny)}), but ${useAnyApiClientNotEnough()}`
+      : '';
+  const fix = `Either grant ${approve} in a permission set assigned to ${ctx.user.username} (${GRANT_HINT}), or install the app in this org (Setup > Connected Apps OAuth Usage > ${app.name} > Install) and manage its policies there; Use Any API Client does not help since ${rule.noLongerSince} (${rule.noLongerSource})`;
+  if (e.sessionOnly.length > 0) {
+    return link(id, label, 'unknown', `${app.name} is not installed in this org; ${rule.permission} is granted only by session-based ${describeGrants(e.sessionOnly)}${useAnyNote}`, fix);
   }
+  const muted = e.muted.length > 0 ? ` (granted by ${e.muted[0].member} in permission set group ${e.muted[0].group} but muted)` : '';
   return link(
     id,
     label,
     'broken',
-    `${app.name} is not installed in this org and nothing grants the user ${texts}: authorizing it fails with OAUTH_APPROVAL_ERROR_GENERIC ("app must be installed into org")`,
+    `${app.name} is not installed in this org and nothing grants the user ${approve}${muted}: authorizing it fails with ${rule.errorCode} ("${rule.errorText}")${useAnyNote}`,
     fix
   );
 };

@@ -11,6 +11,11 @@ import type { OrgSnapshot, UserAccess } from '../snapshot/types.js';
 import {
   API_INTEGRATION_PSL,
   API_INTEGRATION_PSL_LABEL,
+  CAN_APPROVE_UNINSTALLED_APPS,
+  FALLBACK_PERMISSION_DEPENDENCIES,
+  USE_ANY_API_CLIENT,
+  impliedSystemPermissions,
+  useAnyApiClientNotEnough,
   INTEGRATION_LICENSE,
   LOW_API_REQUESTS_RATIO,
   MODIFY_ALL_DATA,
@@ -20,7 +25,7 @@ import {
   hasNoObjectPermissions,
   leastPowerfulFirst,
 } from '../salesforce/index.js';
-import type { Finding, FindingKind, UserVerdict } from './types.js';
+import type { Finding, FindingKind, GrantSource, UserVerdict } from './types.js';
 import { EvaluateOptions, EvaluationContext, GRANT_HINT, createContext, finding, verdictFrom } from './context.js';
 import { DetailedGrant, describeGrants } from './effectiveAccess.js';
 import { objectFindings } from './objects.js';
@@ -105,12 +110,14 @@ const userStatusFindings = (ctx: EvaluationContext): Finding[] => {
   const { user } = ctx;
   const base = { kind: 'userStatus' as const, requirement: 'user is active', path: 'user' };
   if (user.isActive === false) {
+    // Like a frozen user, an inactive one is something the admin fixes (activate the user): `fail`.
+    // `error` is kept for what the org itself cannot do.
     return [
       finding(base, {
-        status: 'error',
+        status: 'fail',
         grantedBy: [],
-        message: `${user.username} is inactive: an inactive user cannot authenticate`,
-        fix: `Reactivate the user (Setup > Users > ${user.username} > Edit > Active), or check the user the integration really connects as`,
+        message: `${user.username} is inactive: an inactive user cannot log in or authorize an app, and API calls as the user fail`,
+        fix: `Activate the user (Setup > Users > ${user.username} > Edit > Active), or check the user the integration really connects as`,
       }),
     ];
   }
@@ -278,6 +285,17 @@ const permissionSetFindings = (ctx: EvaluationContext): Finding[] => {
 
 /* ------------------------------------------------------------------------------------------------ system permissions */
 
+/**
+ * An `anyOf` that offers Use Any API Client next to Approve Uninstalled Connected Apps is met as a
+ * permission, but since the week of 8 Dec 2025 Use Any API Client no longer authorizes uninstalled
+ * connected apps (Help 005228838): say so when it is the only one of the two held.
+ */
+const useAnyApiClientNote = (names: string[], grantedNames: string[]): string => {
+  const offers = names.some((n) => eq(n, USE_ANY_API_CLIENT)) && names.some((n) => eq(n, CAN_APPROVE_UNINSTALLED_APPS));
+  const onlyUseAny = grantedNames.some((n) => eq(n, USE_ANY_API_CLIENT)) && !grantedNames.some((n) => eq(n, CAN_APPROVE_UNINSTALLED_APPS));
+  return offers && onlyUseAny ? ` (note: ${useAnyApiClientNotEnough()}; the manifest's alternative predates that change)` : '';
+};
+
 const systemPermissionFinding = (ctx: EvaluationContext, item: NameItem): Finding => {
   const names = unique(item.names);
   const anyOf = names.length > 1;
@@ -298,12 +316,13 @@ const systemPermissionFinding = (ctx: EvaluationContext, item: NameItem): Findin
   const grantedNames = explanations.filter((e) => e.explanation.granted.length > 0).map((e) => e.name);
   const note = unavailable.length > 0 ? ` (${unavailable.join(', ')} not available in this org)` : '';
   if (grantedNames.length > 0) {
-    const chosen = leastPowerfulFirst(grantedNames)[0];
-    const grants = explanations.find((e) => e.name === chosen)?.explanation.granted ?? [];
-    return finding(
-      { ...base, ...(anyOf ? { chosen } : {}) },
-      { status: 'pass', grantedBy: grants, message: `${anyOf ? `${chosen} ` : ''}granted by ${describeGrants(grants)}` }
-    );
+    // every granted member is named (least powerful first); `chosen` is the least powerful one
+    const ordered = leastPowerfulFirst(grantedNames);
+    const chosen = ordered[0];
+    const grantsOf = (name: string): GrantSource[] => explanations.find((e) => e.name === name)?.explanation.granted ?? [];
+    const grants = anyOf ? ordered.flatMap(grantsOf).filter((g, i, all) => all.findIndex((h) => describeGrants([h]) === describeGrants([g])) === i) : grantsOf(chosen);
+    const message = anyOf ? ordered.map((n) => `${n} granted by ${describeGrants(grantsOf(n))}`).join('; ') : `granted by ${describeGrants(grants)}`;
+    return finding({ ...base, ...(anyOf ? { chosen } : {}) }, { status: 'pass', grantedBy: grants, message: message + useAnyApiClientNote(names, grantedNames) });
   }
   const suggestion = leastPowerfulFirst(available)[0];
   const suggested = explanations.find((e) => e.name === suggestion)?.explanation;
@@ -345,8 +364,15 @@ const forbiddenFindings = (ctx: EvaluationContext): Finding[] =>
   );
 
 const overGrantFindings = (ctx: EvaluationContext): Finding[] => {
+  // Anything a required permission implies (its dependencies, transitively, and what Modify All Data
+  // brings along) is held because of the requirement, so it is not an over-grant: a manifest requiring
+  // Modify All Data gets no View All Data warning, one requiring Author Apex none for Modify All Data.
+  const required = (ctx.requirements.systemPermissions ?? []).flatMap((i) => i.names);
+  const orgDependencies = ctx.snapshot.permissionDependencies ?? {};
+  const dependencies = Object.keys(orgDependencies).length > 0 ? (p: string): readonly string[] => [...(orgDependencies[p] ?? []), ...(FALLBACK_PERMISSION_DEPENDENCIES[p] ?? [])] : undefined;
   const mentioned = [
-    ...(ctx.requirements.systemPermissions ?? []).flatMap((i) => i.names),
+    ...required,
+    ...required.flatMap((n) => impliedSystemPermissions(n, dependencies)),
     ...(ctx.requirements.user?.forbiddenPermissions ?? []).flatMap((i) => i.names),
   ];
   const out: Finding[] = [];

@@ -12,16 +12,19 @@ import {
   PERMITTED_USERS_LABELS,
   REFRESH_TOKEN_POLICY_LABELS,
   SCOPE_LABELS,
+  UNINSTALLED_APP_AUTHORIZATION,
   USE_ANY_API_CLIENT,
   appPoliciesPath,
+  describeChange,
   normalizeRefreshTokenPolicy,
   normalizeScope,
   refreshTokenPolicySatisfies,
   scopeGrantedBy,
+  useAnyApiClientNotEnough,
 } from '../salesforce/index.js';
 import type { Finding, GrantSource } from './types.js';
 import { EvaluationContext, GRANT_HINT, finding, verdictFrom } from './context.js';
-import { AccessExplanation, describeGrants } from './effectiveAccess.js';
+import { describeGrants } from './effectiveAccess.js';
 
 type OAuthItem = { requirement: string; path: string; feature?: string };
 
@@ -53,32 +56,52 @@ const appAccessPath = (app: AppPolicies): string =>
     ? `Setup > External Client App Manager > ${app.name} > Edit Policies > App Policies > Select Profiles / Select Permission Sets`
     : `Setup > App Manager > ${app.name} > Manage > Manage Profiles / Manage Permission Sets`;
 
+const eq = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Manifest items that offer Use Any API Client as a way to authorize an uninstalled app: an `anyOf`
+ * holding both it and Approve Uninstalled Connected Apps. Written before the week of 8 Dec 2025
+ * (Help 005228838), such an alternative is out of date for that purpose.
+ */
+const outdatedAlternatives = (ctx: EvaluationContext): string[] =>
+  (ctx.requirements.systemPermissions ?? [])
+    .filter((i) => i.names.some((n) => eq(n, USE_ANY_API_CLIENT)) && i.names.some((n) => eq(n, CAN_APPROVE_UNINSTALLED_APPS)))
+    .map((i) => i.path);
+
+/**
+ * An app defined in the vendor's org and not installed here: since early Sept 2025 only a user with
+ * Approve Uninstalled Connected Apps may authorize it (Help 005132365); since the week of 8 Dec 2025
+ * Use Any API Client no longer does (Help 005228838), whatever a manifest's `anyOf` accepts. The
+ * other fix is installing the app. Users who authorized before keep their connection (except with the
+ * OAuth device flow), but a new authorization fails.
+ */
 const uninstalledFinding = (ctx: EvaluationContext, app: AppPolicies, path: string): Finding => {
-  const names = [CAN_APPROVE_UNINSTALLED_APPS];
-  const useAny = (ctx.snapshot.availablePermissions ?? []).some((p) => p.toLowerCase() === USE_ANY_API_CLIENT.toLowerCase());
-  if (useAny) names.push(USE_ANY_API_CLIENT);
-  const parts = names.map((n) => ({ name: n, explanation: ctx.access.explain({ type: 'systemPermission', name: n }) }));
-  const granted = parts.find((p) => p.explanation.granted.length > 0);
-  const merged: AccessExplanation = {
-    granted: granted ? granted.explanation.granted : [],
-    sessionOnly: parts.flatMap((p) => p.explanation.sessionOnly),
-    muted: parts.flatMap((p) => p.explanation.muted),
-    grants: parts.flatMap((p) => p.explanation.grants),
-  };
-  const permissionTexts = names.map((n) => ctx.permissionText(n)).join(' or ');
+  const rule = UNINSTALLED_APP_AUTHORIZATION;
+  const approve = ctx.permissionText(rule.permission);
+  const explanation = ctx.access.explain({ type: 'systemPermission', name: rule.permission });
+  const useAny = ctx.access.explain({ type: 'systemPermission', name: rule.noLongerEnough });
+  const outdated = outdatedAlternatives(ctx);
+  const notes: string[] = [];
+  if (useAny.granted.length > 0) notes.push(`the user holds ${ctx.permissionText(rule.noLongerEnough)} (granted by ${describeGrants(useAny.granted)}), which is not enough: ${useAnyApiClientNotEnough()}`);
+  else notes.push(`${ctx.permissionText(rule.noLongerEnough)} is not enough: ${useAnyApiClientNotEnough()}`);
+  if (outdated.length > 0) {
+    const source = ctx.requirements.source ? ` (${ctx.requirements.source})` : '';
+    notes.push(
+      `the manifest${source} offers Use Any API Client as an alternative at ${outdated.join(', ')}: that predates the change of ${describeChange('useAnyApiClientNoLongerAuthorizes')}`
+    );
+  }
+  const tokens = ctx.user.oauthTokens ?? [];
+  if (tokens.length > 0) notes.push(`existing authorizations (${tokens.length}) keep working, except with the OAuth device flow, but a new authorization fails`);
   const verdict = verdictFrom(
-    merged,
-    ctx.permissionText(CAN_APPROVE_UNINSTALLED_APPS),
+    explanation,
+    approve,
     {
-      message: `${app.name} is not installed in this org: authorizing it fails with OAUTH_APPROVAL_ERROR_GENERIC ("app must be installed into org") unless the user has ${permissionTexts}`,
-      fix: `Either grant ${ctx.permissionText(CAN_APPROVE_UNINSTALLED_APPS)} in a permission set assigned to the user (${GRANT_HINT}), or install the app in this org (Setup > Connected Apps OAuth Usage > ${app.name} > Install) and manage its policies there`,
+      message: `${app.name} is not installed in this org: authorizing it fails with ${rule.errorCode} ("${rule.errorText}") unless the user has ${approve}; ${notes.join('; ')}`,
+      fix: `Either grant ${approve} in a permission set assigned to the user (${GRANT_HINT}), or install the app in this org (Setup > Connected Apps OAuth Usage > ${app.name} > Install) and manage its policies there. Use Any API Client does not help since ${rule.noLongerSince} (${rule.noLongerSource})`,
     },
-    (grants) => `${app.name} is not installed in this org; the user may authorize it: ${granted?.name ?? ''} granted by ${describeGrants(grants)}`
+    (grants) => `${app.name} is not installed in this org; the user may authorize it: ${rule.permission} granted by ${describeGrants(grants)}`
   );
-  return finding(
-    { kind: 'oauth', requirement: `oauth app ${app.name}: authorize uninstalled app`, path, ...(names.length > 1 ? { chosen: granted?.name ?? names[0] } : {}) },
-    verdict
-  );
+  return finding({ kind: 'oauth', requirement: `oauth app ${app.name}: authorize uninstalled app`, path }, verdict);
 };
 
 const scopeFinding = (app: AppPolicies, item: NameItem): Finding => {

@@ -12,6 +12,7 @@ import {
   CAN_APPROVE_UNINSTALLED_APPS,
   INTEGRATION_LICENSE,
   PLATFORM_LICENSE,
+  USE_ANY_API_CLIENT,
   appPoliciesPath,
   hasNoObjectPermissions,
   isPublicSharingModel,
@@ -338,7 +339,11 @@ function sanitizeLabel(label: string): string {
 
 function planAnyOf(builder: PlanBuilder, item: NameItem, snapshot: OrgSnapshot): void {
   const list = `anyOf [${item.names.join(', ')}]`;
-  const candidates = item.names.filter((name) => !builder.isForbidden(name) && builder.isAvailable(name));
+  const allowed = item.names.filter((name) => !builder.isForbidden(name) && builder.isAvailable(name));
+  // An anyOf offering Approve Uninstalled Connected Apps next to Use Any API Client is about authorizing an
+  // uninstalled app, which only the former does since the week of 8 Dec 2025 (Salesforce Help 005228838):
+  // never pick Use Any API Client for it, even when a user already holds it.
+  const candidates = allowed.includes(APPROVE_UNINSTALLED_APPS) ? allowed.filter((name) => name !== USE_ANY_API_CLIENT) : allowed;
   if (candidates.length === 0) {
     const why = item.names.every((name) => builder.isForbidden(name))
       ? 'every member is listed in user.forbiddenPermissions'

@@ -381,7 +381,8 @@ export const buildManifest = (value: unknown, origin: string, defects: DefectLis
   const manifest: Manifest = {
     ...body,
     name,
-    label: typeof root.label === 'string' ? root.label.trim() : '',
+    // optional: defaults to the name
+    label: typeof root.label === 'string' && root.label.trim().length > 0 ? root.label.trim() : name,
     origin,
     features,
   };

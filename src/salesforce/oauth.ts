@@ -343,6 +343,7 @@ export const UNINSTALLED_APP_AUTHORIZATION = {
   /** No longer enough since `noLongerSince` */
   noLongerEnough: USE_ANY_API_CLIENT,
   noLongerSince: platformChange('useAnyApiClientNoLongerAuthorizes').since,
+  noLongerSource: platformChange('useAnyApiClientNoLongerAuthorizes').source,
   errorCode: 'OAUTH_APPROVAL_ERROR_GENERIC',
   errorText: 'app must be installed into org',
   source: `${SOURCES.HELP_CONNECTED_APP_RESTRICTIONS}; ${SOURCES.HELP_USE_ANY_API_CLIENT_CHANGE}`,

@@ -108,7 +108,7 @@ export type SpecialAccessRule = Sourced &
   );
 
 /** Objects that have no ObjectPermissions rows; access follows specialObjectAccess. */
-export const OBJECTS_WITHOUT_OBJECT_PERMISSIONS: readonly string[] = ['Task', 'Event', 'User', 'CaseComment'];
+export const OBJECTS_WITHOUT_OBJECT_PERMISSIONS: readonly string[] = ['Task', 'Event', 'User', 'CaseComment', 'PermissionSet'];
 
 export const hasNoObjectPermissions = (object: string): boolean =>
   OBJECTS_WITHOUT_OBJECT_PERMISSIONS.some((o) => o.toLowerCase() === object.toLowerCase());
@@ -208,12 +208,36 @@ const caseCommentAccess = (access: ObjectAccess): SpecialAccessRule => {
   }
 };
 
+/**
+ * PermissionSet is a setup object without object permissions: reading it needs View Setup and
+ * Configuration (Object Reference, PermissionSet: "reading permission metadata needs View Setup and
+ * Configuration"); creating, editing and deleting it needs Manage Profiles and Permission Sets (verify).
+ */
+const permissionSetAccess = (access: ObjectAccess): SpecialAccessRule => {
+  const source = SOURCES.OBJECT_REFERENCE_PERMISSION_SET;
+  switch (access) {
+    case 'read':
+    case 'viewAll':
+      return { kind: 'systemPermission', names: ['ViewSetup'], message: 'PermissionSet has no object permissions: reading permission sets needs View Setup and Configuration', source };
+    case 'viewAllFields':
+      return noViewAllFields('PermissionSet', source);
+    default:
+      return {
+        kind: 'systemPermission',
+        names: ['ManageProfilesPermissionsets'],
+        message: `PermissionSet has no object permissions: ${access} needs Manage Profiles and Permission Sets`,
+        source,
+      };
+  }
+};
+
 /** The rule for one access on an object without object permissions, or undefined for ordinary objects. */
 export const specialObjectAccess = (object: string, access: ObjectAccess): SpecialAccessRule | undefined => {
   const name = canonicalSpecial(object);
   if (name === 'Task' || name === 'Event') return activityAccess(name, access);
   if (name === 'User') return userAccess(access);
   if (name === 'CaseComment') return caseCommentAccess(access);
+  if (name === 'PermissionSet') return permissionSetAccess(access);
   return undefined;
 };
 

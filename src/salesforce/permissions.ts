@@ -31,6 +31,7 @@ export const BUILTIN_PERMISSION_LABELS: Readonly<Record<string, string>> = {
   EditEvent: 'Edit Events',
   EditTask: 'Edit Tasks',
   ManageCustomPermissions: 'Manage Custom Permissions',
+  ManageProfilesPermissionsets: 'Manage Profiles and Permission Sets',
   ManageRemoteAccess: 'Manage Connected Apps',
   ManageUsers: 'Manage Users',
   ModifyAllData: 'Modify All Data',

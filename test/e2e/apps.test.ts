@@ -120,22 +120,34 @@ describe('e2e: an uninstalled connected app (emulator/states/cases/app-uninstall
   });
   after(async () => emu?.stop());
 
-  it('crankwheel: the uninstalled app needs Approve Uninstalled Connected Apps or Use Any API Client, with both fixes', async () => {
+  // Salesforce Help 005132365 (Sept 2025) and 005228838 (week of 8 Dec 2025): only Approve Uninstalled Connected
+  // Apps, or installing the app, lets a user authorize an uninstalled connected app; Use Any API Client no longer does
+  it('crankwheel: the uninstalled app needs Approve Uninstalled Connected Apps; Use Any API Client alone fails, with why', async () => {
     const users = ['agent@uninstalled.example', 'approver@uninstalled.example', 'anyclient@uninstalled.example'];
     const { code, result } = await check(emu, ['--preset', 'crankwheel', ...users.flatMap((u) => ['--user', u])]);
     expect(code).to.equal(3);
     const agent = finding(result, 'agent@uninstalled.example', 'oauth app CrankWheel: authorize uninstalled app');
     expect(agent.status).to.equal('fail');
-    expect(agent.message).to.equal(
-      'CrankWheel is not installed in this org: authorizing it fails with OAUTH_APPROVAL_ERROR_GENERIC ("app must be installed into org") unless the user has CanApproveUninstalledApps (Approve Uninstalled Connected Apps) or UseAnyApiClient (Use Any API Client)'
+    expect(agent.message).to.match(
+      /^CrankWheel is not installed in this org: authorizing it fails with OAUTH_APPROVAL_ERROR_GENERIC \("app must be installed into org"\) unless the user has CanApproveUninstalledApps \(Approve Uninstalled Connected Apps\); UseAnyApiClient \(Use Any API Client\) is not enough: since the week of 8 December 2025/
     );
     // both fixes: grant the permission, or install the app
     expect(agent.fix).to.match(/^Either grant CanApproveUninstalledApps \(Approve Uninstalled Connected Apps\) in a permission set assigned to the user/);
     expect(agent.fix).to.include('or install the app in this org (Setup > Connected Apps OAuth Usage > CrankWheel > Install)');
     const approver = finding(result, 'approver@uninstalled.example', 'oauth app CrankWheel: authorize uninstalled app');
     expect([approver.status, approver.grantedBy]).to.deep.equal(['pass', [{ kind: 'PermissionSet', name: 'Approve_Uninstalled' }]]);
+    // a user holding only Use Any API Client: the preset's anyOf passes as a permission, the app item fails
+    const permissionItem = findingsOf(result, 'anyclient@uninstalled.example').find((f) => f.requirement.includes('UseAnyApiClient'));
+    expect([permissionItem?.status, permissionItem?.chosen]).to.deep.equal(['pass', 'UseAnyApiClient']);
+    expect(permissionItem?.message).to.include('no longer lets a user authorize an uninstalled connected app (Salesforce Help 005228838)');
     const anyClient = finding(result, 'anyclient@uninstalled.example', 'oauth app CrankWheel: authorize uninstalled app');
-    expect([anyClient.status, anyClient.chosen]).to.deep.equal(['pass', 'UseAnyApiClient']);
+    expect(anyClient.status).to.equal('fail');
+    expect(anyClient.chosen).to.equal(undefined);
+    expect(anyClient.message).to.include('the user holds UseAnyApiClient (Use Any API Client) (granted by PermissionSet: Any_Api_Client), which is not enough');
+    expect(anyClient.message).to.include('Salesforce Help 005228838');
+    expect(anyClient.message).to.include('the manifest (CrankWheel: Salesforce Integration - Required User Permissions) offers Use Any API Client as an alternative at systemPermissions[1]: that predates the change');
+    expect(anyClient.fix).to.match(/^Either grant CanApproveUninstalledApps \(Approve Uninstalled Connected Apps\)/);
+    expect(result.users.find((u) => u.username === 'anyclient@uninstalled.example')?.passed).to.equal(false);
     // scopes of an uninstalled app live in the vendor's org
     expect(finding(result, 'agent@uninstalled.example', 'oauth scope api').status).to.equal('skip');
     expect(finding(result, 'approver@uninstalled.example', 'oauth authorizations CrankWheel').message).to.equal(
@@ -143,12 +155,22 @@ describe('e2e: an uninstalled connected app (emulator/states/cases/app-uninstall
     );
   });
 
-  it('--diagnose OAUTH_APPROVAL_ERROR_GENERIC names the broken link and both fixes', async () => {
-    const r = await runCli(emu.home, ['integration', 'check', '-o', emu.alias, '--preset', 'crankwheel', '--user', 'agent@uninstalled.example', '--diagnose', 'OAUTH_APPROVAL_ERROR_GENERIC']);
+  it('grant for the Use Any API Client user plans Approve Uninstalled Connected Apps, never Use Any API Client', async () => {
+    const r = await runCli(emu.home, ['integration', 'grant', '--preset', 'crankwheel', '-o', emu.alias, '--user', 'anyclient@uninstalled.example', '--dry-run', '--json']);
+    expect(r.code, r.stderr).to.equal(0);
+    const plan = (r.json?.result as { plan: { userPermissions: Array<{ name: string }> } }).plan;
+    const names = plan.userPermissions.map((p) => p.name);
+    expect(names).to.include('CanApproveUninstalledApps');
+    expect(names).not.to.include('UseAnyApiClient');
+  });
+
+  it('--diagnose OAUTH_APPROVAL_ERROR_GENERIC for the Use Any API Client user: broken at the app, naming only Approve Uninstalled Connected Apps', async () => {
+    const r = await runCli(emu.home, ['integration', 'check', '-o', emu.alias, '--preset', 'crankwheel', '--user', 'anyclient@uninstalled.example', '--diagnose', 'OAUTH_APPROVAL_ERROR_GENERIC']);
     expect(r.code).to.equal(3);
     expect(r.stdout).to.include('✖ app installed, or user may approve uninstalled apps');
     expect(r.stdout).to.include('→ broken link: app installed, or user may approve uninstalled apps');
-    expect(r.stdout).to.match(/fix: Either grant CanApproveUninstalledApps \(Approve Uninstalled Connected Apps\) or UseAnyApiClient \(Use Any API Client\) in a permission set .* or install the app in this org/);
+    expect(r.stdout).to.match(/fix: Either grant CanApproveUninstalledApps \(Approve Uninstalled Connected Apps\) in a permission set .* or install the app in this org/);
+    expect(r.stdout).to.include('Use Any API Client does not help since 2025-12-08 (Salesforce Help 005228838)');
   });
 });
 

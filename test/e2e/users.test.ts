@@ -64,12 +64,14 @@ describe('e2e: many users, --match-emails (emulator/states/cases/frozen-user.yam
     expect(human.stdout).not.to.include('active@frozen.example — what is missing');
   });
 
-  it('--user with an inactive user’s username still gives that user’s verdict (inactive is impossible, not unresolved)', async () => {
+  it('--user with an inactive user’s username still gives that user’s verdict: fail, fix "activate the user" (issue 14 §3)', async () => {
     const r = await runCli(emu.home, ['integration', 'check', '-o', emu.alias, '--preset', 'accord', '--user', 'gone@frozen.example', '--json']);
     expect(r.code).to.equal(3);
     const result = r.json!.result as CheckResult;
     expect(result.unresolvedUsers).to.deep.equal([]);
-    expect(problems(result, 'gone@frozen.example')).to.deep.equal([['user is active', 'error']]);
+    expect(problems(result, 'gone@frozen.example')).to.deep.equal([['user is active', 'fail']]);
+    const status = result.users[0].findings.find((f) => f.requirement === 'user is active');
+    expect(status?.fix).to.match(/^Activate the user \(Setup > Users > gone@frozen.example > Edit > Active\)/);
   });
 
   it('--diagnose API_DISABLED_FOR_ORG for a frozen user breaks at the user', async () => {

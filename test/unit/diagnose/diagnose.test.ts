@@ -67,14 +67,21 @@ describe('diagnose: OAUTH_APPROVAL_ERROR_GENERIC', () => {
     expect(d.brokenLink).to.equal('app-installed-or-approved');
     expect(d.fix).to.include('CanApproveUninstalledApps').and.to.include('install the app in this org');
     expect(d.links[4].detail).to.include('app must be installed into org');
-    // Use Any API Client exists in this org (every permission available): it is offered too
-    expect(d.links[4].detail).to.include('UseAnyApiClient');
+    // only Approve Uninstalled Connected Apps is offered: Use Any API Client no longer authorizes uninstalled
+    // apps since the week of 8 Dec 2025 (Salesforce Help 005228838)
+    expect(d.fix).to.include('Use Any API Client does not help since 2025-12-08 (Salesforce Help 005228838)');
+    expect(d.fix).not.to.match(/grant [^.]*UseAnyApiClient/);
     expect(diagnosisExitCode([d])).to.equal(3);
   });
 
-  it('uninstalled app, Use Any API Client absent from the org → only Approve Uninstalled Connected Apps is offered', () => {
-    const d = run('OAUTH_APPROVAL_ERROR_GENERIC', org(CRANKWHEEL_APP, {}, { absentPermissions: ['UseAnyApiClient'] }));
-    expect(d.links.find((l) => l.id === 'app-installed-or-approved')?.detail).not.to.include('UseAnyApiClient');
+  it('uninstalled app, user holding only Use Any API Client → still broken, saying why it is not enough (Help 005228838)', () => {
+    const o = org(CRANKWHEEL_APP, { permissionSets: ['Any_Client'] }, { permissionSets: [{ name: 'Any_Client', systemPermissions: ['UseAnyApiClient'] }] });
+    const d = run('OAUTH_APPROVAL_ERROR_GENERIC', o);
+    expect(d.brokenLink).to.equal('app-installed-or-approved');
+    const detail = d.links.find((l) => l.id === 'app-installed-or-approved')?.detail ?? '';
+    expect(detail).to.include('the user holds UseAnyApiClient (Use Any API Client) (granted by PermissionSet: Any_Client)');
+    expect(detail).to.include('since the week of 8 December 2025 Use Any API Client no longer lets a user authorize an uninstalled connected app (Salesforce Help 005228838)');
+    expect(d.fix).to.include('CanApproveUninstalledApps (Approve Uninstalled Connected Apps)');
   });
 
   it('uninstalled app, permission granted by a permission set, authorized before → no broken link (exit 0)', () => {
@@ -164,7 +171,7 @@ describe('diagnose: API_DISABLED_FOR_ORG', () => {
   it('an inactive user → broken at the user', () => {
     const d = run('API_DISABLED_FOR_ORG', org(undefined, { isActive: false }));
     expect(d.brokenLink).to.equal('user-active');
-    expect(d.fix).to.include('Reactivate');
+    expect(d.fix).to.include('Activate the user');
   });
 });
 

@@ -72,11 +72,36 @@ describe('evaluation: oauth', () => {
       expect(f.grantedBy).to.deep.equal([{ kind: 'PermissionSet', name: 'CrankWheel_Access' }]);
     });
 
-    it('with Use Any API Client (API Access Control on) → pass', () => {
+    // Salesforce Help 005228838: since the week of 8 Dec 2025 Use Any API Client no longer lets a user
+    // self-authorize an uninstalled connected app; only Approve Uninstalled Connected Apps (or installing it)
+    it('with only Use Any API Client → fail, naming Approve Uninstalled Connected Apps and why Use Any API Client is not enough', () => {
       const o = org(app, { permissionSets: [{ name: 'Any_Client', systemPermissions: ['UseAnyApiClient'] }], sets: ['Any_Client'] });
       const f = findingOf(verdictOf(makeRequirements({ oauth: CRANKWHEEL_OAUTH }), o, USER), requirement);
-      expect(f.status).to.equal('pass');
-      expect(f.chosen).to.equal('UseAnyApiClient');
+      expect(f.status).to.equal('fail');
+      expect(f.chosen).to.equal(undefined);
+      expect(f.message).to.contain('the user holds UseAnyApiClient (Use Any API Client) (granted by PermissionSet: Any_Client), which is not enough');
+      expect(f.message).to.contain('since the week of 8 December 2025');
+      expect(f.message).to.contain('Salesforce Help 005228838');
+      expect(f.fix).to.match(/^Either grant CanApproveUninstalledApps \(Approve Uninstalled Connected Apps\)/);
+      expect(f.fix).to.contain('install the app in this org');
+    });
+
+    it("even when the manifest's anyOf is met through Use Any API Client: the permission item passes, the app item fails and says the manifest predates the change", () => {
+      const o = org(app, { permissionSets: [{ name: 'Any_Client', systemPermissions: ['UseAnyApiClient'] }], sets: ['Any_Client'] });
+      const req = { ...makeRequirements({ oauth: CRANKWHEEL_OAUTH, systemPermissions: [['CanApproveUninstalledApps', 'UseAnyApiClient']] }), source: 'Vendor page' };
+      const v = verdictOf(req, o, USER);
+      expect(findingOf(v, 'CanApproveUninstalledApps (Approve Uninstalled Connected Apps) or UseAnyApiClient (Use Any API Client)').status).to.equal('pass');
+      const f = findingOf(v, requirement);
+      expect(f.status).to.equal('fail');
+      expect(f.message).to.contain('the manifest (Vendor page) offers Use Any API Client as an alternative at systemPermissions[0]: that predates the change of the week of 8 December 2025 (Salesforce Help 005228838)');
+      expect(v.passed).to.equal(false);
+    });
+
+    it('an earlier authorization is noted: it keeps working, a new one fails (Help 005132365)', () => {
+      const o = org(app, { tokens: [{ appName: 'CrankWheel', lastUsedDate: '2025-06-01T00:00:00.000+0000', useCount: 3 }] });
+      const f = findingOf(verdictOf(makeRequirements({ oauth: CRANKWHEEL_OAUTH }), o, USER), requirement);
+      expect(f.status).to.equal('fail');
+      expect(f.message).to.contain('existing authorizations (1) keep working, except with the OAuth device flow, but a new authorization fails');
     });
 
     it('its scopes and policies are skipped (set in the vendor org)', () => {

@@ -54,10 +54,14 @@ describe('evaluation: org', () => {
 });
 
 describe('evaluation: user status', () => {
-  it('an inactive user is an error (cannot authenticate)', () => {
-    const f = findingOf(verdictOf(API, org({ user: { isActive: false } }), USER), 'user is active');
-    expect(f.status).to.equal('error');
-    expect(f.message).to.contain('cannot authenticate');
+  // issue 14 §3: an inactive user is something the admin fixes, like a frozen one (`error` is for what the org cannot do)
+  it('an inactive user fails with the fix "activate the user"', () => {
+    const v = verdictOf(API, org({ user: { isActive: false } }), USER);
+    const f = findingOf(v, 'user is active');
+    expect(f.status).to.equal('fail');
+    expect(f.message).to.contain('is inactive');
+    expect(f.fix).to.match(/^Activate the user \(Setup > Users > sync@acme.example > Edit > Active\)/);
+    expect(v.passed).to.equal(false);
   });
 
   it('a frozen user fails with the unfreeze fix', () => {
@@ -237,6 +241,35 @@ describe('evaluation: system permissions', () => {
       expect(f.grantedBy).to.deep.equal([{ kind: 'PermissionSet', name: 'Apps' }]);
     });
 
+    it('names every granted member, least powerful first (issue 14 §3)', () => {
+      const o = org({
+        permissionSets: [
+          { name: 'Apps', systemPermissions: ['ManageRemoteAccess', 'ViewSetup'] },
+          { name: 'Everything', systemPermissions: ['ModifyAllData', 'ViewAllData', 'ViewSetup'] },
+        ],
+        sets: ['Apps', 'Everything'],
+      });
+      const f = findingOf(verdictOf(req, o, USER), requirement);
+      expect(f.status).to.equal('pass');
+      expect(f.chosen).to.equal('ManageRemoteAccess');
+      expect(f.message).to.equal('ManageRemoteAccess granted by PermissionSet: Apps; ModifyAllData granted by PermissionSet: Everything');
+      expect(f.grantedBy).to.deep.equal([
+        { kind: 'PermissionSet', name: 'Apps' },
+        { kind: 'PermissionSet', name: 'Everything' },
+      ]);
+    });
+
+    it('met through Use Any API Client next to Approve Uninstalled Connected Apps: passes as a permission, noting the Dec 2025 change (Help 005228838)', () => {
+      const o = org({ permissionSets: [{ name: 'Any_Client', systemPermissions: ['UseAnyApiClient'] }], sets: ['Any_Client'] });
+      const f = findingOf(
+        verdictOf(makeRequirements({ systemPermissions: [['CanApproveUninstalledApps', 'UseAnyApiClient']] }), o, USER),
+        'CanApproveUninstalledApps (Approve Uninstalled Connected Apps) or UseAnyApiClient (Use Any API Client)'
+      );
+      expect(f.status).to.equal('pass');
+      expect(f.chosen).to.equal('UseAnyApiClient');
+      expect(f.message).to.contain('since the week of 8 December 2025 Use Any API Client no longer lets a user authorize an uninstalled connected app (Salesforce Help 005228838)');
+    });
+
     it('passes with a member that is absent from the org when another is granted', () => {
       const o = org({ absentPermissions: ['UseAnyApiClient'], permissionSets: [{ name: 'Approver', systemPermissions: ['CanApproveUninstalledApps'] }], sets: ['Approver'] });
       const f = findingOf(
@@ -305,6 +338,19 @@ describe('evaluation: over-granting', () => {
   it('does not warn about what the requirements ask for', () => {
     const v = verdictOf(makeRequirements({ systemPermissions: ['ApiEnabled', 'CustomizeApplication'] }), org(), ADMIN);
     expect(v.findings.filter((f) => f.kind === 'overGrant').map((f) => f.requirement)).to.not.include('not required: CustomizeApplication (Customize Application)');
+  });
+
+  // issue 14 §3: what a required permission implies is not an over-grant (Modify All Data implies View All
+  // Data: "View All and Modify All Permissions Overview"; Author Apex requires Modify All Data)
+  it('a manifest requiring Modify All Data gets no View All Data (or other implied) warning', () => {
+    const o = org({ permissionSets: [{ name: 'Everything', systemPermissions: ['ModifyAllData', 'ViewAllData', 'ViewSetup'] }], sets: ['Everything'] });
+    const over = verdictOf(makeRequirements({ systemPermissions: ['ModifyAllData'] }), o, USER).findings.filter((f) => f.kind === 'overGrant');
+    expect(over).to.deep.equal([]);
+  });
+
+  it('a manifest requiring Author Apex gets no Modify All Data or View All Data warning; Customize Application still warns', () => {
+    const over = verdictOf(makeRequirements({ systemPermissions: ['AuthorApex'] }), org(), ADMIN).findings.filter((f) => f.kind === 'overGrant');
+    expect(over.map((f) => f.requirement)).to.deep.equal(['not required: CustomizeApplication (Customize Application)']);
   });
 
   it('warns about View All Data held through a permission set', () => {

@@ -183,15 +183,26 @@ describe('grant plan: anyOf', () => {
   const anyOfApproval = names('systemPermissions[0]', 'CanApproveUninstalledApps', 'UseAnyApiClient');
 
   it('chooses the member a target user already holds', () => {
+    const vendorSet = permissionSource({ id: '0PS000000000001AAA', name: 'Report_Exporter', systemPermissions: ['ExportReport'] });
+    const org = snapshot({
+      permissionSets: { [vendorSet.id]: vendorSet },
+      users: [user({ username: 'sync@acme.example', permissionSetIds: [vendorSet.id] })],
+    });
+    const plan = planPermissionSet(requirements({ systemPermissions: [names('systemPermissions[0]', 'RunReports', 'ExportReport')] }), org, {});
+    expect(userPermissionNames(plan)).to.deep.equal(['ExportReport']);
+    expect(plan.userPermissions[0].reason.kind).to.equal('anyOf');
+    expect(plan.userPermissions[0].reason.note).to.contain('sync@acme.example (PermissionSet: Report_Exporter)');
+  });
+
+  it('but never Use Any API Client for an anyOf with Approve Uninstalled Connected Apps, even when the user holds it (Help 005228838)', () => {
     const vendorSet = permissionSource({ id: '0PS000000000001AAA', name: 'Api_Client_Access', systemPermissions: ['UseAnyApiClient'] });
     const org = snapshot({
       permissionSets: { [vendorSet.id]: vendorSet },
       users: [user({ username: 'sync@acme.example', permissionSetIds: [vendorSet.id] })],
     });
     const plan = planPermissionSet(requirements({ systemPermissions: [anyOfApproval] }), org, {});
-    expect(userPermissionNames(plan)).to.deep.equal(['UseAnyApiClient']);
+    expect(userPermissionNames(plan)).to.deep.equal(['CanApproveUninstalledApps']);
     expect(plan.userPermissions[0].reason.kind).to.equal('anyOf');
-    expect(plan.userPermissions[0].reason.note).to.contain('sync@acme.example (PermissionSet: Api_Client_Access)');
   });
 
   it('without a held member, chooses the least powerful: Manage Connected Apps over Modify All Data', () => {
@@ -423,9 +434,15 @@ describe('grant plan: manual steps and apps', () => {
       }),
       {}
     );
-    // anyOf(UseAnyApiClient, CanApproveUninstalledApps) held through Use Any API Client: the anyOf item may
-    // keep it, but the uninstalled app still needs Approve Uninstalled Connected Apps
-    expect(userPermissionNames(covered)).to.include('CanApproveUninstalledApps');
+    // anyOf(UseAnyApiClient, CanApproveUninstalledApps) with a user holding Use Any API Client: grant never
+    // picks it for this purpose; Approve Uninstalled Connected Apps is planned, once
+    expect(userPermissionNames(covered)).to.deep.equal(['CanApproveUninstalledApps']);
+    expect(covered.userPermissions[0].reason).to.deep.include({ path: 'systemPermissions[0]', kind: 'anyOf' });
+  });
+
+  it('an anyOf of Use Any API Client and Approve Uninstalled Connected Apps never plans Use Any API Client, app installed or not', () => {
+    const plan = planPermissionSet(requirements({ systemPermissions: [names('systemPermissions[0]', 'UseAnyApiClient', 'CanApproveUninstalledApps')] }), snapshot(), {});
+    expect(userPermissionNames(plan)).to.deep.equal(['CanApproveUninstalledApps']);
   });
 
   it('an uninstalled app gets Approve Uninstalled Connected Apps when the manifest asks only for an unavailable Use Any API Client', () => {

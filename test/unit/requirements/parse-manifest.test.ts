@@ -8,6 +8,13 @@ const parseFixture = (name: string): Manifest =>
   parseManifest(readFixture('manifests', name), name, name.endsWith('.json') ? 'json' : 'yaml');
 
 describe('requirements: parseManifest', () => {
+  it('label is optional and defaults to name (issue 14 §3)', () => {
+    const manifest = parseManifest('name: vendor-sync\nsystemPermissions: [API Enabled]\n', 'inline.yaml', 'yaml');
+    expect(manifest.label).to.equal('vendor-sync');
+    expect(manifest.systemPermissions).to.deep.equal([{ names: ['ApiEnabled'], path: 'systemPermissions[0]' }]);
+    expect(parseManifest('name: vendor-sync\nlabel: Vendor Sync\n', 'inline.yaml', 'yaml').label).to.equal('Vendor Sync');
+  });
+
   describe('the example of design.md', () => {
     const manifest = parseFixture('design-example.yaml');
 
