@@ -23,6 +23,9 @@ export type MetadataContext = {
 
 type Compiled = { state: OrgState; describes: DescribeCatalog; db: Db; engine: SoqlEngine };
 
+/** What OrgModel.checkpoint() returns (opaque). */
+export type ModelCheckpoint = { readonly compiled: Compiled };
+
 const compile = (state: OrgState): Compiled => {
   const frozen = structuredClone(state);
   const describes = buildDescribes(frozen);
@@ -62,6 +65,17 @@ export class OrgModel {
   /** Validates and compiles the next state, then swaps it in. Throws StateError when refused (nothing changes). */
   public commit(next: OrgState): void {
     this.current = compile(next);
+    for (const l of this.listeners) l();
+  }
+
+  /** The model as it is now, for restore(): no copy (a compiled model is never changed, commits replace it). */
+  public checkpoint(): ModelCheckpoint {
+    return { compiled: this.current };
+  }
+
+  /** Goes back to a checkpoint (what commit() of the state it held would give, without recompiling). */
+  public restore(checkpoint: ModelCheckpoint): void {
+    this.current = checkpoint.compiled;
     for (const l of this.listeners) l();
   }
 

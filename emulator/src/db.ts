@@ -71,10 +71,19 @@ export const cellValue = (table: Table, row: Row, column: string): unknown => {
   return table.types.get(column) === 'boolean' ? false : null;
 };
 
+/** Ascending, without repeats. */
+const sortedUnique = (xs: number[]): number[] => {
+  const sorted = Int32Array.from(xs).sort();
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  return out;
+};
+
 export class Db {
   public readonly tables = new Map<string, Table>();
   public readonly orgId: string;
-  private readonly indexes = new Map<Table, Map<string, Map<string, Row[]>>>();
+  /** per table and column: row positions (ascending) by normalised value */
+  private readonly indexes = new Map<Table, Map<string, Map<string, number[]>>>();
   private readonly prefixToTable = new Map<string, Table>();
 
   public constructor(orgId: string, tables: Table[]) {
@@ -94,30 +103,33 @@ export class Db {
     return this.prefixToTable.get(id.slice(0, 3));
   }
 
-  /** Rows whose column equals the value (built on first use, then cached). */
+  /** Rows whose column equals the value, in table order (the index is built on first use, then cached). */
   public lookup(table: Table, column: string, value: unknown): Row[] {
-    return this.index(table, column).get(valueKey(table.types.get(column), value)) ?? [];
+    const positions = this.index(table, column).get(valueKey(table.types.get(column), value));
+    return positions ? positions.map((i) => table.rows[i]) : [];
   }
 
-  public index(table: Table, column: string): Map<string, Row[]> {
-    let perTable = this.indexes.get(table);
-    if (!perTable) {
-      perTable = new Map();
-      this.indexes.set(table, perTable);
-    }
-    let idx = perTable.get(column);
-    if (!idx) {
-      idx = new Map();
-      const type = table.types.get(column);
-      for (const row of table.rows) {
-        const k = valueKey(type, cellValue(table, row, column));
-        const list = idx.get(k);
-        if (list) list.push(row);
-        else idx.set(k, [row]);
+  /**
+   * The positions in table.rows of the rows whose column has one of the normalised values (valueKey),
+   * ascending: an index on the column, built on first use, then cached for the life of this Db (a commit
+   * compiles a new one).
+   */
+  public positions(table: Table, column: string, keys: Iterable<string>): number[] {
+    const idx = this.index(table, column);
+    let out: number[] | undefined;
+    let merged = false;
+    for (const k of keys) {
+      const list = idx.get(k);
+      if (!list) continue;
+      if (!out) out = list;
+      else {
+        if (!merged) out = [...out];
+        merged = true;
+        for (const i of list) out.push(i);
       }
-      perTable.set(column, idx);
     }
-    return idx;
+    if (!out) return [];
+    return merged ? sortedUnique(out) : out;
   }
 
   /** Follows a lookup from a row: the target table and row, or undefined when empty/unknown. */
@@ -136,11 +148,53 @@ export class Db {
     return undefined;
   }
 
+  /** How many rows positions() would return at most (without collecting them). */
+  public countAtMost(table: Table, column: string, keys: Iterable<string>): number {
+    const idx = this.index(table, column);
+    let n = 0;
+    for (const k of keys) n += idx.get(k)?.length ?? 0;
+    return n;
+  }
+
+  /** Builds the indexes of these columns now (so that no query pays for it). */
+  public buildIndexes(table: Table, columns: readonly string[]): void {
+    for (const c of columns) if (table.types.has(c)) this.index(table, c);
+  }
+
   /** A row by its Id in any table. */
   public rowById(id: string): { table: Table; row: Row } | undefined {
     const t = this.tableForId(id);
     if (!t) return undefined;
     const rows = this.lookup(t, 'Id', id);
     return rows.length > 0 ? { table: t, row: rows[0] } : undefined;
+  }
+
+  private index(table: Table, column: string): Map<string, number[]> {
+    let perTable = this.indexes.get(table);
+    if (!perTable) {
+      perTable = new Map();
+      this.indexes.set(table, perTable);
+    }
+    let idx = perTable.get(column);
+    if (!idx) {
+      idx = new Map();
+      const type = table.types.get(column);
+      // rows share values (a ParentId, an SobjectType): normalise each distinct value once (keys are all distinct)
+      const keyOf = column === table.keyColumn ? undefined : new Map<unknown, string>();
+      const rows = table.rows;
+      for (let i = 0; i < rows.length; i++) {
+        const v = cellValue(table, rows[i], column);
+        let k = keyOf?.get(v);
+        if (k === undefined) {
+          k = valueKey(type, v);
+          keyOf?.set(v, k);
+        }
+        const list = idx.get(k);
+        if (list) list.push(i);
+        else idx.set(k, [i]);
+      }
+      perTable.set(column, idx);
+    }
+    return idx;
   }
 }

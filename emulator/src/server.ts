@@ -27,6 +27,10 @@ export type RequestLogEntry = {
   bytesIn: number;
   bytesOut: number;
   ms: number;
+  /** when the request arrived (epoch ms): requests that overlap in time were in flight together */
+  startedAt: number;
+  /** the request body (utf8), only while `PUT /__emulator/log {"bodies": true}` asks for it */
+  body?: string;
 };
 
 export type FaultKind =
@@ -303,6 +307,7 @@ export class EmulatorServer {
   private readonly cursors = new Map<string, Cursor>();
   private cursorSeq = 0;
   private log: RequestLogEntry[] = [];
+  private logBodies = false;
   private seq = 0;
   private apiCalls = 0;
   private latencyMs: number;
@@ -406,12 +411,12 @@ export class EmulatorServer {
       }
     }
     if (result === 'reset') {
-      if (logged) this.record(method, logPath, 0, body.length, 0, started);
+      if (logged) this.record(method, logPath, 0, body, 0, started);
       req.socket.destroy();
       return;
     }
     if (result === 'timeout') {
-      if (logged) this.record(method, logPath, 0, body.length, 0, started);
+      if (logged) this.record(method, logPath, 0, body, 0, started);
       return; // never answer; the socket is closed on stop()
     }
     const text = result.text ?? (result.json === undefined ? '' : JSON.stringify(result.json));
@@ -424,11 +429,13 @@ export class EmulatorServer {
     headers['Content-Length'] = String(out.length);
     res.writeHead(result.status, headers);
     res.end(out);
-    if (logged) this.record(method, logPath, result.status, body.length, out.length, started);
+    if (logged) this.record(method, logPath, result.status, body, out.length, started);
   }
 
-  private record(method: string, path: string, status: number, bytesIn: number, bytesOut: number, started: number): void {
-    this.log.push({ seq: ++this.seq, method, path, status, bytesIn, bytesOut, ms: Date.now() - started });
+  private record(method: string, path: string, status: number, body: Buffer, bytesOut: number, started: number): void {
+    const entry: RequestLogEntry = { seq: ++this.seq, method, path, status, bytesIn: body.length, bytesOut, ms: Date.now() - started, startedAt: started };
+    if (this.logBodies) entry.body = body.toString('utf8');
+    this.log.push(entry);
   }
 
   private apiUsage(): number {
@@ -792,7 +799,7 @@ export class EmulatorServer {
     const body = jsonBody(req);
     const records = Array.isArray(body.records) ? (body.records as Array<Record<string, unknown>>) : [];
     const allOrNone = body.allOrNone === true;
-    const before = this.model.getState();
+    const before = this.model.checkpoint();
     const results: Array<Record<string, unknown>> = [];
     let failed = false;
     for (const rec of records) {
@@ -812,7 +819,7 @@ export class EmulatorServer {
       }
     }
     if (failed && allOrNone) {
-      this.model.commit(before);
+      this.model.restore(before);
       const rolled = {
         success: false,
         errors: [
@@ -862,7 +869,7 @@ export class EmulatorServer {
     const body = jsonBody(req);
     const requests = Array.isArray(body.compositeRequest) ? (body.compositeRequest as Array<Record<string, unknown>>) : [];
     const allOrNone = body.allOrNone === true;
-    const before = this.model.getState();
+    const before = this.model.checkpoint();
     const bodies = new Map<string, unknown>();
     const out: Array<Record<string, unknown>> = [];
     let failed = false;
@@ -906,7 +913,7 @@ export class EmulatorServer {
       else failed = true;
       out.push({ body: res.json ?? null, httpHeaders: {}, httpStatusCode: res.status, referenceId });
     }
-    if (failed && allOrNone) this.model.commit(before);
+    if (failed && allOrNone) this.model.restore(before);
     return { status: 200, json: { compositeResponse: out } };
   }
 
@@ -970,7 +977,8 @@ export class EmulatorServer {
   /**
    * The test endpoints: no authentication, not in the request log, never faulted.
    * - `GET /__emulator/state[?format=yaml]`, `PUT|POST /__emulator/state` (YAML or JSON; validated like a save)
-   * - `GET|DELETE /__emulator/log` — the request log
+   * - `GET|DELETE /__emulator/log` — the request log; `PUT /__emulator/log` `{ "bodies": true|false }`: whether
+   * entries carry the request body from now on (the benchmark replays a command's requests with a bare client)
    * - `PUT|POST /__emulator/faults` — `FaultRule[]` (or `{ rules }`); replaces the rules, `[]` clears them
    * - `GET|DELETE /__emulator/tokens` — issued secrets / expire every access token
    * - `PUT|POST /__emulator/latency` — `{ "ms": N }` added to every request
@@ -993,7 +1001,7 @@ export class EmulatorServer {
       case '/__emulator/state':
         return this.stateEndpoint(method, query, body);
       case '/__emulator/log':
-        return this.logEndpoint(method);
+        return this.logEndpoint(method, body);
       case '/__emulator/faults':
         return this.faultsEndpoint(method, body);
       case '/__emulator/access-overrides':
@@ -1023,8 +1031,13 @@ export class EmulatorServer {
     }
   }
 
-  private logEndpoint(method: string): Res | undefined {
+  private logEndpoint(method: string, body: Buffer): Res | undefined {
     if (method === 'GET') return { status: 200, json: this.requestLog() };
+    if (method === 'PUT') {
+      const parsed = JSON.parse(body.toString('utf8') || '{}') as { bodies?: unknown };
+      this.logBodies = parsed.bodies === true;
+      return { status: 200, json: { ok: true } };
+    }
     if (method !== 'DELETE') return undefined;
     this.clearLog();
     return { status: 200, json: { ok: true } };

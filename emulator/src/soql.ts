@@ -351,9 +351,11 @@ const page = (rows: Row[], query: Query, honourLimit: boolean): Row[] => {
 
 // ---------------------------------------------------------------- the engine
 
-export class SoqlEngine {
-  private readonly orders = new Map<Table, Map<Row, number>>();
+/** The column an index can answer a condition with: `col = x` / `col IN (…)` on a direct column. */
+const indexedColumn = (c: CondNode): string | undefined =>
+  c.path.hops.length === 0 && (c.operator === '=' || c.operator === 'IN') ? c.path.column : undefined;
 
+export class SoqlEngine {
   public constructor(private readonly db: Db) {}
 
   public run(soql: string, opts: QueryOptions): QueryOutcome {
@@ -367,6 +369,12 @@ export class SoqlEngine {
   }
 
   private runParsed(soql: string, query: Query, opts: QueryOptions): QueryOutcome {
+    const { table, rows, projection } = this.selectRows(soql, query, opts);
+    return this.outcome(table, rows, projection, opts);
+  }
+
+  /** The rows a query answers with (filtered, ordered, paged), before projection. */
+  private selectRows(soql: string, query: Query, opts: QueryOptions): { table: Table; rows: Row[]; projection: Projection; resolver: Resolver } {
     if (!query.sObject) throw malformed(soql, 'unexpected token: FROM');
     const resolver = new Resolver(this.db, soql, query.sObjectAlias);
     const stored = resolver.table(query.sObject, opts.tooling);
@@ -376,7 +384,7 @@ export class SoqlEngine {
     if (groupBy) return this.groupedOutcome(soql, query, table, rows, groupBy, projection, resolver);
     // Salesforce ignores LIMIT on UserEntityAccess / UserFieldAccess
     const paged = page(this.ordered(rows, sortKeysOf(query, resolver, table, soql), table), query, !perUser);
-    return this.outcome(table, paged, projection, opts);
+    return { table, rows: paged, projection, resolver };
   }
 
   /** The rows the WHERE clause keeps (UserEntityAccess / UserFieldAccess: computed for the filter's user first). */
@@ -502,14 +510,18 @@ export class SoqlEngine {
       const inner = c.valueQuery as Query;
       const innerFields = inner.fields ?? [];
       if (innerFields.length !== 1) throw malformed(soql, 'a semi-join sub-query selects exactly one field');
-      const sub = this.runParsed(soql, inner, opts);
+      const sub = this.selectRows(soql, inner, opts);
       const f = innerFields[0];
       const name = f.type === 'Field' ? f.field : f.type === 'FieldRelationship' ? [...f.relationships, f.field].join('.') : '';
       const innerTable = resolver.table(inner.sObject ?? '', opts.tooling);
       const innerPath = resolver.path(innerTable, name);
       const type = pathType(path) ?? pathType(innerPath);
       const keys = new Set<string>();
-      for (const rec of sub.records) keys.add(valueKey(type, recordPathValue(rec, name)));
+      // the selected value of each row the sub-query answers with (a COUNT() sub-query answers with none)
+      if (!sub.projection.countOnly) {
+        const selected = sub.resolver.path(sub.table, name);
+        for (const row of sub.rows) keys.add(valueKey(type, pathValue(this.db, sub.table, row, selected)));
+      }
       return condNode(path, operator, { kind: 'keys', keys });
     }
     const raw = c.value;
@@ -542,41 +554,55 @@ export class SoqlEngine {
     return test ? test(c, pathValue(this.db, table, row, c.path), pathType(c.path)) : false;
   }
 
-  /** Uses an index for `col = x` / `col IN (…)` conjuncts on direct columns; the full filter still runs. */
+  /**
+   * The rows worth testing: an index narrows `col = x` / `col IN (…)` (semi-joins included) on direct
+   * columns, the smallest conjunct of an AND, the union of an OR whose every branch narrows; in table
+   * order (results come out as without the index). The full filter still runs on them.
+   */
   private candidates(table: Table, expr: Expr | undefined): Row[] {
-    if (!expr) return table.rows;
-    const conjuncts = expr.kind === 'and' ? expr.items : [expr];
-    let best: Row[] | undefined;
-    for (const c of conjuncts) {
-      if (c.kind !== 'cond' || c.path.hops.length > 0 || !c.path.column) continue;
-      if (c.operator !== '=' && c.operator !== 'IN') continue;
-      const idx = this.db.index(table, c.path.column);
-      const type = table.types.get(c.path.column);
-      const keys = c.literal.kind === 'keys' ? [...c.literal.keys] : c.literal.values.map((v) => valueKey(type, v));
-      const seen = new Set<Row>();
-      const out: Row[] = [];
-      for (const k of keys) for (const r of idx.get(k) ?? []) if (!seen.has(r)) {
-        seen.add(r);
-        out.push(r);
-      }
-      if (!best || out.length < best.length) best = out;
-    }
-    if (!best) return table.rows;
-    // keep table order (stable results as without the index)
-    if (best.length > 1 && best.length < table.rows.length) {
-      const order = this.rowOrder(table);
-      best.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-    }
-    return best;
+    const positions = expr ? this.narrowed(table, expr) : undefined;
+    if (!positions) return table.rows;
+    return positions.map((i) => table.rows[i]);
   }
 
-  private rowOrder(table: Table): Map<Row, number> {
-    let m = this.orders.get(table);
-    if (!m) {
-      m = new Map(table.rows.map((r, i) => [r, i]));
-      this.orders.set(table, m);
+  /** An upper bound of narrowed(e).length, undefined when no index narrows e. */
+  private narrowedSize(table: Table, e: Expr): number | undefined {
+    if (e.kind === 'cond') {
+      const column = indexedColumn(e);
+      return column ? this.db.countAtMost(table, column, e.keys) : undefined;
     }
-    return m;
+    return this.narrowed(table, e)?.length;
+  }
+
+  /** Positions (ascending) of a superset of the rows an expression keeps; undefined: no index narrows it. */
+  private narrowed(table: Table, e: Expr): number[] | undefined {
+    if (e.kind === 'cond') {
+      const column = indexedColumn(e);
+      return column ? this.db.positions(table, column, e.keys) : undefined;
+    }
+    if (e.kind === 'and') {
+      // the conjunct that narrows most; plain conditions are sized before any list is collected
+      let best: Expr | undefined;
+      let bestSize = Infinity;
+      for (const item of e.items) {
+        const size = this.narrowedSize(table, item);
+        if (size !== undefined && size < bestSize) {
+          best = item;
+          bestSize = size;
+        }
+      }
+      return best ? this.narrowed(table, best) : undefined;
+    }
+    if (e.kind === 'or') {
+      const all: number[] = [];
+      for (const item of e.items) {
+        const p = this.narrowed(table, item);
+        if (!p) return undefined;
+        for (const i of p) all.push(i);
+      }
+      return [...new Set(all)].sort((a, b) => a - b);
+    }
+    return undefined;
   }
 }
 
@@ -641,17 +667,6 @@ const userAccessFilter = (expr: Expr | undefined, soql: string, table: string): 
     if (named) objects = objects ? new Set([...objects].filter((o) => named.has(o))) : named;
   }
   return { userId, objects };
-};
-
-const recordPathValue = (rec: SfRecord, dotted: string): unknown => {
-  let cur: unknown = rec;
-  for (const part of dotted.split('.')) {
-    if (cur === null || typeof cur !== 'object') return null;
-    const obj = cur as Record<string, unknown>;
-    const key = Object.keys(obj).find((k) => k.toLowerCase() === part.toLowerCase());
-    cur = key ? obj[key] : null;
-  }
-  return cur;
 };
 
 const aggregateValue = (fn: string, values: unknown[]): unknown => {

@@ -60,11 +60,70 @@ const ACCESS_LABEL: Record<ObjectAccessName, string> = {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
-/** Parses YAML or JSON text into an OrgState (shape only; see validateState). */
-export const parseStateText = (text: string, file?: string): OrgState => {
+/**
+ * Whether valid JSON text repeats a key inside one object (what YAML's uniqueKeys refuses). A scan of
+ * the text: keys are the strings right after `{` or after a `,` inside an object.
+ */
+const jsonHasDuplicateKeys = (text: string): boolean => {
+  const stack: Array<Set<string> | null> = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      let escaped = false;
+      for (;;) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c) {
+          escaped = true;
+          j += 2;
+        } else if (d === 0x22) break;
+        else j++;
+      }
+      if (expectKey) {
+        const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
+        const keys = stack[stack.length - 1];
+        if (keys?.has(key)) return true;
+        keys?.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 0x7b) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b) {
+      stack.push(null);
+      expectKey = false;
+    } else if (c === 0x7d || c === 0x5d) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c) expectKey = stack.length > 0 && stack[stack.length - 1] !== null;
+  }
+  return false;
+};
+
+/**
+ * JSON text parsed with JSON.parse (a generated 10,000-user org is 12 MB of JSON: the YAML parser needs
+ * over a gigabyte for it); undefined when the text is not plain JSON or repeats a key, so that YAML
+ * parses it and reports what is wrong exactly as before.
+ */
+const parseJsonState = (text: string): unknown => {
+  const start = text.trimStart();
+  if (!start.startsWith('{')) return undefined;
   let doc: unknown;
   try {
-    doc = YAML.parse(text, { uniqueKeys: true });
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return jsonHasDuplicateKeys(text) ? undefined : doc;
+};
+
+/** Parses YAML or JSON text into an OrgState (shape only; see validateState). */
+export const parseStateText = (text: string, file?: string): OrgState => {
+  let doc: unknown = parseJsonState(text);
+  try {
+    doc ??= YAML.parse(text, { uniqueKeys: true });
   } catch (e) {
     throw new StateError([{ rule: 'syntax', place: '(file)', reason: (e as Error).message }], file);
   }

@@ -54,6 +54,29 @@ describe('emulator SOQL engine', function () {
     ]);
   });
 
+  it('answers the same rows in the same order whether an index narrows the filter or every row is tested', () => {
+    // `Profile.Name = 'none'` follows a lookup: no index answers it, so its OR branch makes the engine test every row
+    const scanAll = " OR Profile.Name = 'no such profile'";
+    const filters = [
+      "Username IN ('ops@acme.example', 'agent@acme.example') OR Email IN ('admin@acme.example')",
+      "(Username = 'agent@acme.example' OR Email = 'ops@acme.example') AND IsActive = true",
+      "Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name = 'CrankWheel_User') OR Username = 'admin@acme.example'",
+    ];
+    for (const where of filters) {
+      const narrowed = run(`SELECT Username FROM User WHERE ${where}`).map((r) => r.Username);
+      const scanned = run(`SELECT Username FROM User WHERE ${where}${scanAll}`).map((r) => r.Username);
+      expect(narrowed.length, where).to.be.greaterThan(1);
+      expect(narrowed, where).to.deep.equal(scanned);
+    }
+    // an AND whose narrowest conjunct is the second one; rows in table order
+    const all = run('SELECT ParentId, Field FROM FieldPermissions');
+    const parent = String(all[all.length - 1].ParentId);
+    const q = `SELECT ParentId, Field FROM FieldPermissions WHERE SobjectType IN ('Account', 'Contact') AND ParentId = '${parent}'`;
+    const expected = all.filter((r) => r.ParentId === parent && /^(Account|Contact)\./.test(String(r.Field)));
+    expect(expected.length).to.be.greaterThan(0);
+    expect(run(q).map((r) => r.Field)).to.deep.equal(expected.map((r) => r.Field));
+  });
+
   it('uses the ParentId index on a 200,000-row FieldPermissions table', () => {
     const fields = [...permissionableFields('Account').map((f) => `Account.${f}`), ...permissionableFields('Contact').map((f) => `Contact.${f}`)];
     const sets = Array.from({ length: 2500 }, (_, i) => ({

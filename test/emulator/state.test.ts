@@ -177,6 +177,19 @@ describe('emulator state loader', () => {
     expect(() => parseStateText('edition: A\nedition: B\n', 'dup.yaml')).to.throw(StateError);
   });
 
+  it('reads JSON state text as YAML would, refusing a repeated key (escaped spellings too)', () => {
+    const state = demoState();
+    const json = JSON.stringify(state);
+    expect(parseStateText(json)).to.deep.equal(state);
+    expect(parseStateText(JSON.stringify(state, null, 2))).to.deep.equal(state);
+    expect(parseStateText('{"name": "a\\"b", "edition": "Enterprise"}')).to.deep.equal({ name: 'a"b', edition: 'Enterprise' });
+    expect(() => parseStateText('{"edition": "A", "edition": "B"}', 'dup.json')).to.throw(StateError, /dup\.json/);
+    expect(() => parseStateText('{"users": [{"username": "a", "profile": "P", "username": "b"}]}')).to.throw(StateError);
+    expect(() => parseStateText('{"edition": "A", "\\u0065dition": "B"}')).to.throw(StateError);
+    // the same key in different objects is no repeat
+    expect(parseStateText('{"users": [{"username": "a"}, {"username": "b"}]}').users).to.have.length(2);
+  });
+
   it('serializes back to YAML that loads to the same state and the same Ids', () => {
     const state = demoState();
     const again = parseStateText(serializeState(state));
