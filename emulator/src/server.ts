@@ -29,6 +29,8 @@ export type RequestLogEntry = {
   ms: number;
   /** when the request arrived (epoch ms): requests that overlap in time were in flight together */
   startedAt: number;
+  /** CPU time (user + system, ms) the emulator process spent between arrival and answer (concurrent requests' included) */
+  cpuMs: number;
   /** the request body (utf8), only while `PUT /__emulator/log {"bodies": true}` asks for it */
   body?: string;
 };
@@ -385,6 +387,7 @@ export class EmulatorServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
+    const cpuStarted = process.cpuUsage();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -411,12 +414,12 @@ export class EmulatorServer {
       }
     }
     if (result === 'reset') {
-      if (logged) this.record(method, logPath, 0, body, 0, started);
+      if (logged) this.record(method, logPath, 0, body, 0, started, cpuStarted);
       req.socket.destroy();
       return;
     }
     if (result === 'timeout') {
-      if (logged) this.record(method, logPath, 0, body, 0, started);
+      if (logged) this.record(method, logPath, 0, body, 0, started, cpuStarted);
       return; // never answer; the socket is closed on stop()
     }
     const text = result.text ?? (result.json === undefined ? '' : JSON.stringify(result.json));
@@ -429,11 +432,22 @@ export class EmulatorServer {
     headers['Content-Length'] = String(out.length);
     res.writeHead(result.status, headers);
     res.end(out);
-    if (logged) this.record(method, logPath, result.status, body, out.length, started);
+    if (logged) this.record(method, logPath, result.status, body, out.length, started, cpuStarted);
   }
 
-  private record(method: string, path: string, status: number, body: Buffer, bytesOut: number, started: number): void {
-    const entry: RequestLogEntry = { seq: ++this.seq, method, path, status, bytesIn: body.length, bytesOut, ms: Date.now() - started, startedAt: started };
+  private record(method: string, path: string, status: number, body: Buffer, bytesOut: number, started: number, cpuStarted: NodeJS.CpuUsage): void {
+    const cpu = process.cpuUsage(cpuStarted);
+    const entry: RequestLogEntry = {
+      seq: ++this.seq,
+      method,
+      path,
+      status,
+      bytesIn: body.length,
+      bytesOut,
+      ms: Date.now() - started,
+      startedAt: started,
+      cpuMs: Math.round((cpu.user + cpu.system) / 100) / 10,
+    };
     if (this.logBodies) entry.body = body.toString('utf8');
     this.log.push(entry);
   }

@@ -355,17 +355,32 @@ const page = (rows: Row[], query: Query, honourLimit: boolean): Row[] => {
 const indexedColumn = (c: CondNode): string | undefined =>
   c.path.hops.length === 0 && (c.operator === '=' || c.operator === 'IN') ? c.path.column : undefined;
 
-export class SoqlEngine {
-  public constructor(private readonly db: Db) {}
+/**
+ * Parsed queries by text: parsing is most of a query's cost (the parser builds its AST token by token), and
+ * clients send the same queries again and again. The engine only reads the AST. Bounded: oldest out first.
+ */
+const parsedQueries = new Map<string, Query>();
+const PARSED_QUERIES_KEPT = 500;
 
-  public run(soql: string, opts: QueryOptions): QueryOutcome {
-    let query: Query;
+const parse = (soql: string): Query => {
+  let query = parsedQueries.get(soql);
+  if (!query) {
     try {
       query = parseQuery(soql);
     } catch (e) {
       throw malformed(soql, (e as Error).message);
     }
-    return this.runParsed(soql, query, opts);
+    if (parsedQueries.size >= PARSED_QUERIES_KEPT) parsedQueries.delete(parsedQueries.keys().next().value as string);
+    parsedQueries.set(soql, query);
+  }
+  return query;
+};
+
+export class SoqlEngine {
+  public constructor(private readonly db: Db) {}
+
+  public run(soql: string, opts: QueryOptions): QueryOutcome {
+    return this.runParsed(soql, parse(soql), opts);
   }
 
   private runParsed(soql: string, query: Query, opts: QueryOptions): QueryOutcome {
