@@ -198,13 +198,17 @@ const wavesOf = (log) => {
   return waves;
 };
 
-/** Request log → counts: all requests, Metadata API (SOAP) ones, bytes each way, emulator time per request. */
-const summariseLog = (log) => ({
+/**
+ * Request log → counts: all requests, Metadata API (SOAP) ones, bytes each way, and (at 100 ms latency or
+ * more) sequential round trips. At 0 ms the emulator answers requests sent together one after another, so
+ * they would not overlap: round trips are not counted there.
+ */
+const summariseLog = (log, latencyMs) => ({
   requests: log.length,
   metadataRequests: log.filter((l) => l.path.includes('/Soap/m/')).length,
   bytesOut: log.reduce((n, l) => n + (l.bytesOut ?? 0), 0),
   bytesIn: log.reduce((n, l) => n + (l.bytesIn ?? 0), 0),
-  roundTrips: wavesOf(log).length,
+  ...(latencyMs >= 100 ? { roundTrips: wavesOf(log).length } : {}),
 });
 
 /**
@@ -334,7 +338,7 @@ const bench = async (opts) => {
     const replayFile = join(home, 'replay.json');
     writeFileSync(replayFile, JSON.stringify({ url: demo.url, waves: wavesOf(recorded.log).map((w) => w.map((e) => ({ method: e.method, path: e.path, body: e.body }))) }));
     const displayLog = (await logged(() => sf(['org', 'display', '-o', 'demo', '--json']))).log;
-    results.demo.requests = { check: summariseLog(recorded.log), orgDisplay: summariseLog(displayLog) };
+    results.demo.requests = { check: summariseLog(recorded.log, 100), orgDisplay: summariseLog(displayLog, 100) };
     const bare = { run: async () => must(await run([self, '--replay', replayFile], { env: { ...env, BENCH_TOKEN: demo.token }, cwd: work }), 'the bare client') };
     const checkRun = { run: () => sf(checkArgs) };
     const displayRun = { run: () => sf(['org', 'display', '-o', 'demo', '--json']) };
@@ -358,7 +362,7 @@ const bench = async (opts) => {
             : ['integration', 'grant', '--preset', preset, '-o', 'demo', '--user', DEMO_USER, '--deploy', '--no-prompt', '--output-dir', join(home, `out-${preset}`), '--json'];
         progress(`demo org: ${command} ${preset}`);
         const { r, log } = await logged(() => cli(args));
-        results.demo.presets.push({ command, preset, exitCode: r.code, ...summariseLog(log), wallMs: round(r.wallMs) });
+        results.demo.presets.push({ command, preset, exitCode: r.code, ...summariseLog(log, 0), wallMs: round(r.wallMs) });
       }
     }
     await demo.setState(pristine);
@@ -446,7 +450,7 @@ const bench = async (opts) => {
         ...(spec.key ? { key: spec.key } : {}),
         latencyMs: spec.latency,
         exitCode: r.code,
-        ...summariseLog(log),
+        ...summariseLog(log, spec.latency),
         // emulator time per request (arrival to answer; at 100 ms the latency is in it)
         emulatorMsPerRequest: { median: median(ms), max: Math.max(...ms), all: ms },
         emulatorCpuMsPerRequest: { median: round(median(cpu), 1), max: Math.max(...cpu), all: cpu },
@@ -577,7 +581,6 @@ const print = (r) => {
       ['preset', (x) => x.preset],
       ['exit', (x) => x.exitCode],
       ['requests (Metadata API)', (x) => `${x.requests} (${x.metadataRequests})`],
-      ['round trips', (x) => x.roundTrips],
       ['KB from org', (x) => kb(x.bytesOut)],
       ['KB to org', (x) => kb(x.bytesIn)],
     ])
@@ -594,7 +597,7 @@ const print = (r) => {
       ['latency', (x) => `${x.latencyMs} ms`],
       ['exit', (x) => x.exitCode],
       ['requests', (x) => x.requests],
-      ['round trips', (x) => x.roundTrips],
+      ['round trips', (x) => x.roundTrips ?? '-'],
       ['KB from org', (x) => kb(x.bytesOut)],
       ['KB to org', (x) => kb(x.bytesIn)],
       ['emulator ms/request (median, max)', (x) => `${x.emulatorMsPerRequest.median}, ${x.emulatorMsPerRequest.max}`],

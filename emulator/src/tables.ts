@@ -765,6 +765,7 @@ const INDEXED_COLUMNS: Record<string, readonly string[]> = {
   Profile: ['Id', 'Name'],
   EntityDefinition: ['QualifiedApiName', 'DurableId'],
   EntityParticle: ['EntityDefinitionId'],
+  CustomPermission: ['DeveloperName'],
   FieldDefinition: ['EntityDefinitionId'],
 };
 

@@ -249,6 +249,34 @@ describe('emulator through a real @salesforce/core connection', function () {
     expect(h.getState().users?.find((u) => u.username === 'ops@acme.example')?.permissionSets).to.equal(undefined);
   });
 
+  it('logs when each request arrived and what it cost, and its body only while asked to', async () => {
+    const log = async (method: string, body?: unknown): Promise<unknown> => {
+      const res = await fetch(`${h.instanceUrl}/__emulator/log`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+      return res.json();
+    };
+    const composite = {
+      compositeRequest: [{ method: 'GET', referenceId: 'u', url: `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM User')}` }],
+    };
+    const send = (): Promise<unknown> =>
+      conn.request({ method: 'POST', url: '/services/data/v62.0/composite', body: JSON.stringify(composite), headers: { 'content-type': 'application/json' } });
+    h.clearLog();
+    const before = Date.now();
+    await send();
+    expect(await log('PUT', { bodies: true })).to.deep.equal({ ok: true });
+    await send();
+    await log('PUT', { bodies: false });
+    await send();
+    const entries = h.requestLog();
+    expect(entries).to.have.length(3);
+    for (const e of entries) {
+      expect(e.startedAt).to.be.within(before, Date.now());
+      expect(e.cpuMs).to.be.a('number').and.to.be.at.least(0);
+    }
+    expect(entries[0].startedAt + entries[0].ms).to.be.at.most(entries[1].startedAt);
+    expect(entries.map((e) => e.body === undefined)).to.deep.equal([true, false, true]);
+    expect(JSON.parse(entries[1].body!)).to.deep.equal(composite);
+  });
+
   it('logs requests and retries through an injected 503', async () => {
     h.clearLog();
     h.setFaults([{ match: 'GET /services/data/v62.0/query', fault: 'http503', times: 1 }]);
