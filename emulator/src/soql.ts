@@ -351,6 +351,23 @@ const page = (rows: Row[], query: Query, honourLimit: boolean): Row[] => {
 
 // ---------------------------------------------------------------- the engine
 
+/** What a query selects: rows still to project, or (GROUP BY) its AggregateResult records. */
+type Selected =
+  | { kind: 'rows'; table: Table; rows: Row[]; projection: Projection; resolver: Resolver }
+  | { kind: 'grouped'; outcome: QueryOutcome };
+
+/** A field of a projected record, by its dotted path (case-insensitive). */
+const recordPathValue = (rec: SfRecord, dotted: string): unknown => {
+  let cur: unknown = rec;
+  for (const part of dotted.split('.')) {
+    if (cur === null || typeof cur !== 'object') return null;
+    const obj = cur as Record<string, unknown>;
+    const key = Object.keys(obj).find((k) => k.toLowerCase() === part.toLowerCase());
+    cur = key ? obj[key] : null;
+  }
+  return cur;
+};
+
 /** The column an index can answer a condition with: `col = x` / `col IN (…)` on a direct column. */
 const indexedColumn = (c: CondNode): string | undefined =>
   c.path.hops.length === 0 && (c.operator === '=' || c.operator === 'IN') ? c.path.column : undefined;
@@ -384,22 +401,23 @@ export class SoqlEngine {
   }
 
   private runParsed(soql: string, query: Query, opts: QueryOptions): QueryOutcome {
-    const { table, rows, projection } = this.selectRows(soql, query, opts);
-    return this.outcome(table, rows, projection, opts);
+    const selected = this.selectRows(soql, query, opts);
+    if (selected.kind === 'grouped') return selected.outcome;
+    return this.outcome(selected.table, selected.rows, selected.projection, opts);
   }
 
-  /** The rows a query answers with (filtered, ordered, paged), before projection. */
-  private selectRows(soql: string, query: Query, opts: QueryOptions): { table: Table; rows: Row[]; projection: Projection; resolver: Resolver } {
+  /** The rows a query answers with (filtered, ordered, paged), before projection; GROUP BY: its AggregateResult records. */
+  private selectRows(soql: string, query: Query, opts: QueryOptions): Selected {
     if (!query.sObject) throw malformed(soql, 'unexpected token: FROM');
     const resolver = new Resolver(this.db, soql, query.sObjectAlias);
     const stored = resolver.table(query.sObject, opts.tooling);
     const groupBy = groupByColumns(query, resolver, stored, soql, this.db);
     const projection = projectionOf(resolver, stored, query.fields ?? [], soql, groupBy !== undefined);
     const { table, rows, perUser } = this.filtered(soql, query, resolver, stored, opts);
-    if (groupBy) return this.groupedOutcome(soql, query, table, rows, groupBy, projection, resolver);
+    if (groupBy) return { kind: 'grouped', outcome: this.groupedOutcome(soql, query, table, rows, groupBy, projection, resolver) };
     // Salesforce ignores LIMIT on UserEntityAccess / UserFieldAccess
     const paged = page(this.ordered(rows, sortKeysOf(query, resolver, table, soql), table), query, !perUser);
-    return { table, rows: paged, projection, resolver };
+    return { kind: 'rows', table, rows: paged, projection, resolver };
   }
 
   /** The rows the WHERE clause keeps (UserEntityAccess / UserFieldAccess: computed for the filter's user first). */
@@ -532,8 +550,9 @@ export class SoqlEngine {
       const innerPath = resolver.path(innerTable, name);
       const type = pathType(path) ?? pathType(innerPath);
       const keys = new Set<string>();
-      // the selected value of each row the sub-query answers with (a COUNT() sub-query answers with none)
-      if (!sub.projection.countOnly) {
+      if (sub.kind === 'grouped') for (const rec of sub.outcome.records) keys.add(valueKey(type, recordPathValue(rec, name)));
+      else if (!sub.projection.countOnly) {
+        // the selected value of each row the sub-query answers with (a COUNT() sub-query answers with none)
         const selected = sub.resolver.path(sub.table, name);
         for (const row of sub.rows) keys.add(valueKey(type, pathValue(this.db, sub.table, row, selected)));
       }
