@@ -153,6 +153,26 @@ const yamlErrorDefect = (error: YAMLError): Defect => {
   }
 };
 
+/**
+ * One syntax error is reported once: after the first, the parser's further syntax errors are mostly the same
+ * mistake seen again (an unclosed bracket is also a badly indented sequence), so only the first is kept.
+ */
+const firstSyntaxErrorOnly = (problems: YAMLError[]): YAMLError[] => {
+  const isSyntax = (e: YAMLError): boolean => e.name === 'YAMLParseError' && e.code !== 'DUPLICATE_KEY' && !/all keys must be strings/i.test(e.message);
+  const first = problems.find(isSyntax);
+  return problems.filter((e) => !isSyntax(e) || e === first);
+};
+
+/** The offending line of the source under the message, with a caret at the column. */
+const withCaret = (defect: Defect, source: string): Defect => {
+  if (!defect.position) return defect;
+  const line = source.split(/\r?\n/)[defect.position.line - 1];
+  if (line === undefined || line.trim() === '') return defect;
+  const number = String(defect.position.line);
+  const caret = `${' '.repeat(number.length)} | ${' '.repeat(Math.max(0, defect.position.col - 1))}^`;
+  return { ...defect, message: `${defect.message}\n${number} | ${line}\n${caret}` };
+};
+
 const parseYamlDocument = (source: string): { doc: Document; lineCounter: LineCounter } => {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, {
@@ -190,9 +210,9 @@ const parseYaml = (source: string): ParsedText => {
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     const duplicates = problems.some((e) => e.code === 'DUPLICATE_KEY') ? findDuplicateKeys(doc, lineCounter, 'defect.duplicateKey') : [];
-    const others = problems
+    const others = firstSyntaxErrorOnly(problems)
       .filter((e) => e.code !== 'DUPLICATE_KEY' || duplicates.length === 0)
-      .map(yamlErrorDefect)
+      .map((e) => withCaret(yamlErrorDefect(e), source))
       // one line per kind of problem and line: a runaway nesting gives hundreds of identical errors
       .filter((d, i, all) => all.findIndex((o) => o.message === d.message && o.position?.line === d.position?.line) === i);
     const seenTooDeep = others.findIndex((d) => d.message === text('defect.tooDeep', MAX_DEPTH));

@@ -210,3 +210,40 @@ describe('e2e: preset list in a narrow terminal', function () {
     }
   });
 });
+
+describe('e2e: YAML syntax errors', function () {
+  this.timeout(120_000);
+
+  it('one mistake is one problem, with the offending line and a caret under the column', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sfia-yaml-'));
+    try {
+      // an unclosed flow sequence inside a block sequence: the parser alone reports it twice
+      const file = join(home, 'broken.yaml');
+      writeFileSync(file, 'name: broken\nlabel: Broken\nsystemPermissions:\n  - ApiEnabled\n   - Bad: [\n');
+      const r = await runCli(home, ['integration', 'manifest', 'validate', '--manifest', file]);
+      expect(r.code, r.stderr).to.equal(1);
+      expect(r.stderr).to.include('(1 problem)');
+      expect(r.stderr.match(/YAML syntax error/g)).to.have.length(1);
+      const lines = r.stderr.split('\n');
+      const at = lines.findIndex((l) => l.startsWith(`${file}:4:5: YAML syntax error`));
+      expect(at, r.stderr).to.be.greaterThan(-1);
+      expect(lines[at + 1]).to.equal('4 |   - ApiEnabled');
+      expect(lines[at + 2]).to.equal('  |     ^');
+      expect(lines[at + 2].indexOf('^') - '4 | '.length + 1).to.equal(5);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('the unclosed-bracket fixture: one problem, its line and the caret', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sfia-yaml-'));
+    try {
+      const v = await runCli(home, ['integration', 'manifest', 'validate', '--manifest', join(repoRoot, 'test', 'fixtures', 'bad-manifests', 'syntax-unclosed-bracket.yaml')]);
+      expect(v.code).to.equal(1);
+      expect(v.stderr.match(/YAML syntax error/g)).to.have.length(1);
+      expect(v.stderr).to.match(/\n4 \| objects: \{\}\n {2}\| \^\n/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
