@@ -292,6 +292,11 @@ const addFieldItem = (items: ProjectionItem[], path: ResolvedPath, dotted: strin
   if (!list.some((it) => it.kind === 'field' && it.name === column)) list.push({ kind: 'field', name: column, column });
 };
 
+/** FIELDS(STANDARD): every standard column, no LIMIT needed (FIELDS(ALL) / FIELDS(CUSTOM) are not emulated). */
+const addStandardFields = (items: ProjectionItem[], resolver: Resolver, table: Table): void => {
+  for (const column of table.types.keys()) if (!column.toLowerCase().endsWith('__c')) addFieldItem(items, resolver.path(table, column), column);
+};
+
 /** The SELECT list: fields, aggregate functions or COUNT() alone. */
 const projectionOf = (resolver: Resolver, table: Table, fields: FieldType[], soql: string, grouped = false): Projection => {
   const out: Projection = { items: [], aggregates: [], countOnly: false };
@@ -305,7 +310,8 @@ const projectionOf = (resolver: Resolver, table: Table, fields: FieldType[], soq
     if (f.type !== 'FieldFunctionExpression') throw malformed(soql, 'sub-queries in the SELECT list are not supported by this emulator');
     const fn = f.functionName.toUpperCase();
     const params = f.parameters.filter((x): x is string => typeof x === 'string');
-    if (fn === 'COUNT' && params.length === 0) out.countOnly = true;
+    if (fn === 'FIELDS' && params.length === 1 && params[0].toUpperCase() === 'STANDARD') addStandardFields(out.items, resolver, table);
+    else if (fn === 'COUNT' && params.length === 0) out.countOnly = true;
     else if (AGGREGATE_FUNCTIONS.includes(fn) && params.length === 1)
       out.aggregates.push({ alias: f.alias ?? `expr${exprN++}`, fn, path: resolver.path(table, params[0]) });
     else throw malformed(soql, `function ${fn} is not supported by this emulator`);

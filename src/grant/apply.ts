@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rename, writeFile, rm } from 'node:fs/promise
 import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Connection, Messages, SfProject } from '@salesforce/core';
-import { withRetry, toOrgError } from '../snapshot/batch.js';
+import { sleep, withRetry, toOrgError } from '../snapshot/batch.js';
 import { soqlString, unique } from '../snapshot/soql.js';
 import type { OrgSnapshot } from '../snapshot/types.js';
 import type { PermissionSetPlan } from './types.js';
@@ -139,6 +139,34 @@ export const readOrgCopy = async (conn: Connection, plan: PermissionSetPlan): Pr
 
 export type DeployProgress = (status: string, done: number, total: number) => void;
 
+/** The first wait before a deploy status check: SF_INTEGRATION_ACCESS_POLL_MS, else 250 ms. */
+export const firstPollMs = (): number => {
+  const fromEnv = Number(process.env.SF_INTEGRATION_ACCESS_POLL_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 250;
+};
+/** The longest wait between two deploy status checks. */
+export const MAX_POLL_MS = 2000;
+/** The waits before the deploy status checks: short first (a one-set deploy is quick), doubling up to MAX_POLL_MS. */
+export const pollWaits = (first: number, count: number): number[] =>
+  Array.from({ length: count }, (_, i) => Math.min(MAX_POLL_MS, Math.max(first, Math.round(first * 2 ** i))));
+
+/**
+ * Source-deploy-retrieve polls at a fixed frequency (1 s here before): instead, each status check waits
+ * first — 250 ms, then twice as long each time, up to 2 s — so a deploy that ends in half a second costs
+ * two checks, not a second's wait, and a long one no more checks than before.
+ */
+const backOffStatusChecks = <T>(deploy: { checkStatus: () => Promise<T> }): void => {
+  const check = deploy.checkStatus.bind(deploy);
+  let n = 0;
+  const first = firstPollMs();
+  // eslint-disable-next-line no-param-reassign -- the deploy's own status check, wrapped
+  deploy.checkStatus = async (): Promise<T> => {
+    await sleep(pollWaits(first, n + 1)[n]);
+    n++;
+    return check();
+  };
+};
+
 /** Deploy one permission set source file with source-deploy-retrieve; throws a named error with each component failure. */
 export const deployPermissionSet = async (conn: Connection, filePath: string, onProgress?: DeployProgress): Promise<string> => {
   const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
@@ -152,8 +180,10 @@ export const deployPermissionSet = async (conn: Connection, filePath: string, on
   if (onProgress) {
     deploy.onUpdate((response) => onProgress(String(response.status), response.numberComponentsDeployed ?? 0, response.numberComponentsTotal ?? 0));
   }
+  backOffStatusChecks(deploy);
+  // the waits are in checkStatus (backOffStatusChecks); the polling client itself only loops
   const result = await deploy
-    .pollStatus({ frequency: Duration.milliseconds(Number(process.env.SF_INTEGRATION_ACCESS_POLL_MS ?? 1000)), timeout: Duration.minutes(30) })
+    .pollStatus({ frequency: Duration.milliseconds(1), timeout: Duration.minutes(30) })
     .catch((error: unknown) => {
       // The deploy was submitted but its outcome is unknown (the run was cut off from the org while
       // polling): nothing is assigned, and the next run finds the set deployed (or not) and completes.

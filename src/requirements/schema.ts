@@ -4,8 +4,9 @@
  * (`pattern`, `propertyNames`) is left to the semantic checks, which explain it better.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type Defect, type PathSegment, didYouMean, showValue, text } from './errors.js';
 import { suggest } from './suggest.js';
 
@@ -23,11 +24,32 @@ export const manifestSchema = (): JsonSchema => {
   return schema;
 };
 
-const validator = (): ValidateFunction => {
-  if (!validate) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    validate = ajv.compile(manifestSchema());
+/** Ajv's options, here and in scripts/build/manifest-validator.cjs (which also sets code.source). */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true } as const;
+
+const requireCjs = createRequire(import.meta.url);
+
+/**
+ * The validator compiled at build time from the schema (lib/requirements/manifestValidator.cjs, written by
+ * scripts/build/manifest-validator.cjs: no Ajv compiler loaded, no schema compiled per run), else — from
+ * src/ under ts-node, where there is none — compiled now with the same options.
+ */
+export const compiledValidator = (): ValidateFunction | undefined => {
+  try {
+    return requireCjs('./manifestValidator.cjs') as ValidateFunction;
+  } catch {
+    return undefined;
   }
+};
+
+/** The schema compiled at run time (the fallback, and what tests compare the build's validator with). */
+export const runtimeValidator = (): ValidateFunction => {
+  const { Ajv } = requireCjs('ajv') as typeof import('ajv');
+  return new Ajv({ ...AJV_OPTIONS }).compile(manifestSchema());
+};
+
+const validator = (): ValidateFunction => {
+  validate ??= compiledValidator() ?? runtimeValidator();
   return validate;
 };
 

@@ -363,6 +363,21 @@ const drain = async (conn: Connection, first: QueryResult, q: BatchQuery): Promi
   return records;
 };
 
+/** A query whose rows are not all read yet: its first page (for totalSize), rows read so far, the next page's URL. */
+type OpenQuery = { q: BatchQuery; first: QueryResult; read: number; url: string };
+
+/**
+ * Keep one page's rows; the query stays open while the page points at another. A query that ends short
+ * of its totalSize fails the whole read (never a silent row cap).
+ */
+const openAfter = (q: BatchQuery, first: QueryResult, readBefore: number, page: QueryResult, out: Map<string, SoqlRecord[]>): OpenQuery[] => {
+  out.get(q.key)!.push(...page.records);
+  const read = readBefore + page.records.length;
+  if (!page.done && page.nextRecordsUrl) return [{ q, first, read, url: page.nextRecordsUrl }];
+  if (read < first.totalSize) throw messages.createError('error.OrgReadFailed', [subject(q), `read ${read} of ${first.totalSize} rows`]);
+  return [];
+};
+
 const OPTIONAL_FAILURES = new Set(['INVALID_TYPE', 'INVALID_FIELD', 'NOT_FOUND', 'INSUFFICIENT_ACCESS_OR_READONLY']);
 
 /**
@@ -370,8 +385,12 @@ const OPTIONAL_FAILURES = new Set(['INVALID_TYPE', 'INVALID_FIELD', 'NOT_FOUND',
  * call against the org's daily API limit, unlike Composite Batch) of up to 5 queries each (Salesforce's
  * limit) plus any describes, sent in parallel. Tooling queries cannot travel in a Composite request and go
  * as their own GET, also in parallel. Returns the records per key; keys may repeat (chunks of one logical
- * query) and are merged. Any query that fails (after retries) fails the whole read with a named error:
- * a partial read is never returned.
+ * query) and are merged. Pages beyond the first (2,000 rows) are read in Composite requests too, the next
+ * page of up to five queries per request ("up to 25 subrequests … up to 5 of them query operations,
+ * including Query More": REST API Developer Guide, Composite,
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm),
+ * so a thousand users' rows cost a few requests, not one per page. Any query that fails (after retries)
+ * fails the whole read with a named error: a partial read is never returned.
  */
 export const runQueries = async (
   conn: Connection,
@@ -409,7 +428,9 @@ export const runQueries = async (
         return false;
       });
 
-  const settle = async (answers: Array<{ q: BatchQuery; status: number; body: unknown }>): Promise<void> => {
+  /** Queries with pages still to read (the page after `read` rows): read in Composite requests, five at a time. */
+  let open: OpenQuery[] = [];
+  const settle = async (answers: Array<{ q: BatchQuery; status: number; body: unknown }>, pagesInComposite = true): Promise<void> => {
     const failed = failures(answers);
     if (failed.length > 0) {
       const first = failed[0].error;
@@ -419,24 +440,27 @@ export const runQueries = async (
       answers
         .filter((a) => a.status < 400)
         .map(async ({ q, body }) => {
-          const records = q.describe ? [body as SoqlRecord] : await drain(conn, body as QueryResult, q);
-          out.get(q.key)!.push(...records);
+          if (q.describe) out.get(q.key)!.push(body as SoqlRecord);
+          else if (pagesInComposite) open.push(...openAfter(q, body as QueryResult, 0, body as QueryResult, out));
+          else out.get(q.key)!.push(...(await drain(conn, body as QueryResult, q)));
         })
     );
   };
 
   const composite = async (group: BatchQuery[]): Promise<void> => {
-    const body = {
-      allOrNone: false,
-      compositeRequest: group.map((q, i) => ({
-        method: 'GET',
-        referenceId: `r${i}`,
-        url: q.describe
-          ? `/services/data/v${version}/sobjects/${q.describe}/describe`
-          : `/services/data/v${version}/query?q=${encodeURIComponent(q.soql ?? '')}`,
-      })),
-    };
-    const response = await withRetry(async () => {
+    const response = await postComposite(
+      group.map((q) =>
+        q.describe ? `/services/data/v${version}/sobjects/${q.describe}/describe` : `/services/data/v${version}/query?q=${encodeURIComponent(q.soql ?? '')}`
+      ),
+      subjects(group)
+    );
+    await settle(group.map((q, i) => ({ q, status: response.compositeResponse[i]?.httpStatusCode ?? 500, body: response.compositeResponse[i]?.body })));
+  };
+
+  /** One Composite request of GET subrequests; a transient failure of any subrequest retries it whole (reads are idempotent). */
+  const postComposite = async (urls: string[], what: string): Promise<CompositeResponse> => {
+    const body = { allOrNone: false, compositeRequest: urls.map((url, i) => ({ method: 'GET', referenceId: `r${i}`, url })) };
+    return withRetry(async () => {
       const r = await conn.request<CompositeResponse>(
         {
           method: 'POST',
@@ -454,9 +478,25 @@ export const runQueries = async (
       }
       return r;
     }).catch((error: unknown) => {
-      throw toOrgError(error, subjects(group), conn);
+      throw toOrgError(error, what, conn);
     });
-    await settle(group.map((q, i) => ({ q, status: response.compositeResponse[i]?.httpStatusCode ?? 500, body: response.compositeResponse[i]?.body })));
+  };
+
+  /** The next page of every open query, five per Composite request ("Query More" counts as a query there). */
+  const morePages = async (pages: OpenQuery[]): Promise<void> => {
+    const what = (o: OpenQuery): string => `${subject(o.q)} (rows ${o.read + 1}… of ${o.first.totalSize})`;
+    const response = await postComposite(
+      pages.map((o) => o.url),
+      pages.map(what).join(', ')
+    );
+    pages.forEach((o, i) => {
+      const answer = response.compositeResponse[i];
+      if (!answer || answer.httpStatusCode >= 400) {
+        const e = describeError(answer?.body);
+        throw toOrgError(Object.assign(new Error(e.message), { errorCode: e.errorCode }), what(o), conn);
+      }
+      open.push(...openAfter(o.q, o.first, o.read, answer.body as QueryResult, out));
+    });
   };
 
   const tooling = async (q: BatchQuery): Promise<void> => {
@@ -470,9 +510,18 @@ export const runQueries = async (
       if (!(q.optional && OPTIONAL_FAILURES.has(code ?? ''))) throw toOrgError(error, subject(q), conn);
       return;
     }
-    await settle([{ q, status: 200, body: result }]);
+    // a Tooling API query's pages are not Composite subrequests: followed one GET at a time
+    await settle([{ q, status: 200, body: result }], false);
   };
 
   await Promise.all([...groups.map(composite), ...queries.filter((q) => q.tooling).map(tooling)]);
+  while (open.length > 0) {
+    const pages = open;
+    open = [];
+    const batches: OpenQuery[][] = [];
+    for (let i = 0; i < pages.length; i += MAX_QUERIES_PER_COMPOSITE) batches.push(pages.slice(i, i + MAX_QUERIES_PER_COMPOSITE));
+    // eslint-disable-next-line no-await-in-loop -- each round needs the previous pages' nextRecordsUrl
+    await Promise.all(batches.map(morePages));
+  }
   return out;
 };

@@ -12,6 +12,12 @@
  * is accepted beside `UserId =`; EntityDefinitionId is the object's EntityDefinition.DurableId (its API
  * name for standard objects); a UserFieldAccess DurableId is the field's DurableId (as on EntityParticle)
  * followed by `.` and the user Id. Rows that do not map give no verdict (never a disagreement).
+ *
+ * UserFieldAccess answers for every field of each object named (hundreds of rows for a handful asked), so
+ * its query also names the fields' rows: `DurableId IN (…)` (DurableId is a filterable field, Tooling API
+ * reference, UserFieldAccess, https://developer.salesforce.com/docs/atlas.en-us.api_tooling.meta/api_tooling/tooling_api_objects_userfieldaccess.htm),
+ * built from round trip 1's EntityParticle DurableIds and the user's 18- and 15-character Id (the same
+ * format assumption as the mapping below).
  */
 import type { Requirements } from '../requirements/types.js';
 import { bool, rel, str } from './batch.js';
@@ -42,7 +48,7 @@ export type CrossCheckPlan = { queries: BatchQuery[]; reason?: string };
  * The queries of the cross-check for these users (round trip 2), or why there are none. No queries and
  * no reason: nothing in the manifest to cross-check.
  */
-export const crossCheckQueries = (requirements: Requirements, userIds: string[], entities: SoqlRecord[]): CrossCheckPlan => {
+export const crossCheckQueries = (requirements: Requirements, userIds: string[], entities: SoqlRecord[], particles: SoqlRecord[] = []): CrossCheckPlan => {
   const wanted = crossCheckable(requirements);
   if (wanted.objects.length === 0 && wanted.objectsWithFields.length === 0) return { queries: [] };
   if (userIds.length > CROSS_CHECK_MAX_USERS) {
@@ -55,6 +61,13 @@ export const crossCheckQueries = (requirements: Requirements, userIds: string[],
   const present = (objects: string[]): string[] => objects.map((o) => ids.get(o.toLowerCase())).filter((id): id is string => id !== undefined);
   const objectIds = present(wanted.objects);
   const fieldObjectIds = present(wanted.objectsWithFields);
+  const asked = new Set(requirements.objects.flatMap((o) => o.fields.map((f) => `${o.object}.${f.field}`.toLowerCase())));
+  const fieldDurableIds = unique(
+    particles
+      .filter((p) => asked.has(`${str(rel(p, 'EntityDefinition.QualifiedApiName'))}.${str(p.QualifiedApiName)}`.toLowerCase()))
+      .map((p) => str(p.DurableId))
+      .filter(Boolean)
+  );
   const queries: BatchQuery[] = [];
   for (const userId of userIds) {
     if (objectIds.length > 0) {
@@ -64,11 +77,12 @@ export const crossCheckQueries = (requirements: Requirements, userIds: string[],
         soql: `SELECT DurableId, EntityDefinitionId, IsReadable, IsCreatable, IsEditable, IsDeletable FROM UserEntityAccess WHERE UserId = ${soqlString(userId)} AND EntityDefinitionId IN ${inList(objectIds)}`,
       });
     }
-    if (fieldObjectIds.length > 0) {
+    if (fieldObjectIds.length > 0 && fieldDurableIds.length > 0) {
+      const rowIds = unique([userId, userId.slice(0, 15)]).flatMap((id) => fieldDurableIds.map((d) => `${d}.${id}`));
       queries.push({
         key: fieldKey(userId),
         bestEffort: true,
-        soql: `SELECT DurableId, EntityDefinitionId, IsAccessible, IsUpdatable, IsCreatable FROM UserFieldAccess WHERE UserId = ${soqlString(userId)} AND EntityDefinitionId IN ${inList(fieldObjectIds)}`,
+        soql: `SELECT DurableId, EntityDefinitionId, IsAccessible, IsUpdatable, IsCreatable FROM UserFieldAccess WHERE UserId = ${soqlString(userId)} AND EntityDefinitionId IN ${inList(fieldObjectIds)} AND DurableId IN ${inList(rowIds)}`,
       });
     }
   }

@@ -1,20 +1,23 @@
 /*
  * The org snapshot reader: all I/O of `check` lives here. It reads everything the evaluation needs for
- * N users in a fixed number of round trips, whatever the size of the manifest or the number of users:
+ * N users in two round trips, whatever the size of the manifest, and in a number of requests that grows
+ * only with the statement limit (about 1,400 names or 4,000 Ids per query), not with each user:
  *
- *   1. Composite requests (5 queries each, sent in parallel): users, their assignments, PSL assignments, the org, the PermissionSet
- *      describe (which Permissions… columns exist), org-wide defaults and field facts of the objects
- *      named, the app named either as an installed Connected App (ConnectedApplication) or as an
- *      External Client App (ExternalClientApplication + its ExtlClntAppOauthPlcyCnfg policies + the
- *      ExtlClntAppOauthSettings describe), the users' OAuth tokens (and PermissionDependency for grant);
- *   2. Composite requests again: the assigned permission sets with the relevant Permissions… columns,
- *      object and field permissions of the objects named, group members and muting sets, app access
- *      (SetupEntityAccess, for either kind of app), an External Client App's scopes (the OauthScopes…
- *      columns of ExtlClntAppOauthSettings); in parallel, a Connected App's scopes and policies through
- *      readMetadata (they are not queryable);
+ *   1. Composite requests (5 queries each, sent in parallel): users, their assignments, PSL assignments,
+ *      their groups' members, the org, which Permissions… columns exist, org-wide defaults and field facts
+ *      of the objects named, the app named either as an installed Connected App (ConnectedApplication) or
+ *      as an External Client App (ExternalClientApplication, its ExtlClntAppOauthPlcyCnfg policies and its
+ *      ExtlClntAppOauthSettings scopes), the users' OAuth tokens (and PermissionDependency for grant);
+ *   2. Composite requests again, by Id: every assigned or member set once with the relevant Permissions…
+ *      columns, object and field permissions of the objects named, muting sets, app access
+ *      (SetupEntityAccess, for either kind of app), the cross-check; in parallel, a Connected App's scopes
+ *      and policies through readMetadata (they are not queryable);
  *   3. only when needed: readMetadata of the user's sets for a permission the org has no column for.
  *
- * IN lists are chunked under URL limits (several chunks still travel in the same batch).
+ * Why not one round trip: round trip 2 needs the groups' members, and a query for them by user would
+ * nest a semi-join inside a semi-join, which SOQL does not allow; UserEntityAccess / UserFieldAccess
+ * need the user's Id (`UserId =`, no semi-join). Pages beyond the first (2,000 rows) are fetched in
+ * Composite requests too, five at a time (batch.ts).
  */
 import { Connection } from '@salesforce/core';
 import type { Requirements } from '../requirements/types.js';
@@ -30,7 +33,7 @@ import type {
   UserAccess,
 } from './types.js';
 import { BatchQuery, BestEffortErrors, bool, rel, runQueries, SoqlRecord, str, toOrgError, withRetry } from './batch.js';
-import { chunkForInList, inList, soqlString, unique } from './soql.js';
+import { chunkForInList, HALF_IN_LIST_CHARS, IN_LIST_CHARS, inList, soqlString, unique } from './soql.js';
 import { relevantPermissions } from './relevant.js';
 import { assembleCrossChecks, crossCheckQueries } from './crossCheck.js';
 import {
@@ -64,13 +67,24 @@ export type ReadOptions = {
 const USER_ID = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
 
 
-/** The WHERE clause (several, one per chunk) that selects the requested users. */
-const userFilters = (inputs: string[]): string[] => {
+/**
+ * The filters (one per chunk) that select the requested users: `user` on User itself (also used in the
+ * `IN (SELECT Id FROM User WHERE …)` semi-joins), `assignee` the same on PermissionSetAssignment through
+ * its Assignee relationship, for the one query whose semi-join cannot nest another (SOQL allows no
+ * semi-join inside a semi-join). A chunk's statement stays under the 100,000-character SOQL limit: Ids
+ * travel once, names twice (Username and Email).
+ */
+const userFilters = (inputs: string[]): Array<{ user: string; assignee: string }> => {
   const ids = inputs.filter((u) => USER_ID.test(u));
   const names = inputs.filter((u) => !USER_ID.test(u));
-  const filters: string[] = [];
-  for (const chunk of chunkForInList(ids)) filters.push(`Id IN ${inList(chunk)}`);
-  for (const chunk of chunkForInList(names, 3000)) filters.push(`(Username IN ${inList(chunk)} OR Email IN ${inList(chunk)})`);
+  const filters: Array<{ user: string; assignee: string }> = [];
+  for (const chunk of chunkForInList(ids, IN_LIST_CHARS)) filters.push({ user: `Id IN ${inList(chunk)}`, assignee: `AssigneeId IN ${inList(chunk)}` });
+  for (const chunk of chunkForInList(names, HALF_IN_LIST_CHARS)) {
+    filters.push({
+      user: `(Username IN ${inList(chunk)} OR Email IN ${inList(chunk)})`,
+      assignee: `(Assignee.Username IN ${inList(chunk)} OR Assignee.Email IN ${inList(chunk)})`,
+    });
+  }
   return filters;
 };
 
@@ -153,15 +167,31 @@ export const resolveUsers = (
   const unresolved: UnresolvedUser[] = [];
   const seen = new Set<string>();
   const emailsOnly = new Set(emailInputs.map((e) => e.toLowerCase()));
+  // indexes: a check of thousands of users must not scan every row per input
+  const byFullId = new Map<string, SoqlRecord>();
+  const byId15 = new Map<string, SoqlRecord>();
+  const byUsernameLower = new Map<string, SoqlRecord>();
+  const byEmailLower = new Map<string, SoqlRecord[]>();
+  for (const r of rows) {
+    const id = str(r.Id);
+    if (!byFullId.has(id)) byFullId.set(id, r);
+    if (!byId15.has(id.slice(0, 15))) byId15.set(id.slice(0, 15), r);
+    const username = str(r.Username).toLowerCase();
+    if (!byUsernameLower.has(username)) byUsernameLower.set(username, r);
+    const email = str(r.Email).toLowerCase();
+    const sameEmail = byEmailLower.get(email);
+    if (sameEmail) sameEmail.push(r);
+    else byEmailLower.set(email, [r]);
+  }
   for (const input of inputs) {
     const lower = input.toLowerCase();
     const asEmail = emailsOnly.has(lower);
-    const byId = asEmail ? undefined : rows.find((r) => str(r.Id) === input || (USER_ID.test(input) && str(r.Id).slice(0, 15) === input.slice(0, 15)));
-    const byUsername = asEmail ? undefined : rows.find((r) => str(r.Username).toLowerCase() === lower);
+    const byId = asEmail || !USER_ID.test(input) ? undefined : byFullId.get(input) ?? byId15.get(input.slice(0, 15));
+    const byUsername = asEmail ? undefined : byUsernameLower.get(lower);
     let row = byId ?? byUsername;
     if (!row) {
       // by email: only active users count; an email that only inactive users carry is reported as such
-      const byEmail = rows.filter((r) => str(r.Email).toLowerCase() === lower);
+      const byEmail = byEmailLower.get(lower) ?? [];
       const active = byEmail.filter((r) => bool(r.IsActive));
       if (active.length > 1) {
         unresolved.push({ input, reason: 'ambiguous', candidates: active.map((r) => str(r.Username)).sort() });
@@ -200,12 +230,17 @@ const firstRound = (requirements: Requirements, options: ReadOptions, appName: s
     },
     { key: 'psls', soql: 'SELECT Id, DeveloperName, MasterLabel FROM PermissionSetLicense' },
   ];
-  for (const f of filters) {
+  for (const { user: f, assignee } of filters) {
     first.push(
       { key: 'users', soql: `SELECT Id, Username, Email, Name, IsActive, ProfileId, Profile.Name, Profile.UserLicense.Name FROM User WHERE ${f}` },
       { key: 'logins', soql: `SELECT UserId, IsFrozen FROM UserLogin WHERE UserId IN ${semi(f)}` },
       { key: 'assignments', soql: `SELECT AssigneeId, PermissionSetId, PermissionSetGroupId FROM PermissionSetAssignment WHERE AssigneeId IN ${semi(f)}` },
-      { key: 'pslAssignments', soql: `SELECT AssigneeId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId IN ${semi(f)}` }
+      { key: 'pslAssignments', soql: `SELECT AssigneeId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId IN ${semi(f)}` },
+      // the members of the users' groups, so that round trip 2 reads every set once by Id
+      {
+        key: 'components',
+        soql: `SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN (SELECT PermissionSetGroupId FROM PermissionSetAssignment WHERE ${assignee})`,
+      }
     );
     if (appName) {
       // every token of these users: OauthToken.AppName is the app's label, which may differ from the
@@ -213,9 +248,9 @@ const firstRound = (requirements: Requirements, options: ReadOptions, appName: s
       first.push({ key: 'tokens', soql: `SELECT AppName, UserId, LastUsedDate, UseCount FROM OauthToken WHERE UserId IN ${semi(f)}` });
     }
   }
-  for (const chunk of chunkForInList(objects)) {
+  for (const chunk of chunkForInList(objects, HALF_IN_LIST_CHARS)) {
     first.push({ key: 'entities', soql: `SELECT DurableId, QualifiedApiName, Label, InternalSharingModel FROM EntityDefinition WHERE QualifiedApiName IN ${inList(chunk)}` });
-    for (const fieldChunk of chunkForInList(fieldNames, 3000)) {
+    for (const fieldChunk of chunkForInList(fieldNames, HALF_IN_LIST_CHARS)) {
       first.push({
         key: 'particles',
         soql:
@@ -226,6 +261,7 @@ const firstRound = (requirements: Requirements, options: ReadOptions, appName: s
   }
   if (appName) {
     const ecaWhere = `DeveloperName = ${soqlString(appName)} OR MasterLabel = ${soqlString(appName)}`;
+    const ofEca = `ExternalClientApplicationId IN (SELECT Id FROM ExternalClientApplication WHERE ${ecaWhere})`;
     first.push(
       {
         key: 'app',
@@ -238,10 +274,13 @@ const firstRound = (requirements: Requirements, options: ReadOptions, appName: s
         optional: true,
         soql:
           'SELECT ExternalClientApplicationId, PermittedUsersPolicyType, IpRelaxationPolicyType, RefreshTokenPolicyType, RefreshTokenValidityPeriod, RefreshTokenValidityUnit ' +
-          `FROM ExtlClntAppOauthPlcyCnfg WHERE ExternalClientApplicationId IN (SELECT Id FROM ExternalClientApplication WHERE ${ecaWhere})`,
+          `FROM ExtlClntAppOauthPlcyCnfg WHERE ${ofEca}`,
       },
-      // which OauthScopes… columns this org's ExtlClntAppOauthSettings has (they grow with releases)
-      { key: 'ecaSettingsDescribe', optional: true, describe: 'ExtlClntAppOauthSettings' }
+      // the app's selected scopes, one OauthScopes… column each (they grow with releases): FIELDS(STANDARD)
+      // reads them all without a describe first, and needs no LIMIT (SOQL and SOSL Reference, "SELECT" /
+      // FIELDS(), https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-soql-select-fields.html);
+      // no row when the app is not an External Client App
+      { key: 'ecaSettings', optional: true, soql: `SELECT FIELDS(STANDARD) FROM ExtlClntAppOauthSettings WHERE ${ofEca}` }
     );
   }
   if (options.includeDependencies) {
@@ -256,8 +295,12 @@ const firstRound = (requirements: Requirements, options: ReadOptions, appName: s
   return first;
 };
 
-/** Round trip 2: the assigned sets (and group members) with the relevant columns, their object, field and app access. */
-const secondRound = (requirements: Requirements, objects: string[], columns: string[], assignedIds: string[], groupIds: string[], appId: string | undefined, ecaRow: SoqlRecord | undefined, ecaScopeColumns: string[] | undefined): BatchQuery[] => {
+/**
+ * Round trip 2: every set once — the assigned ones, their groups' aggregate sets and the groups' members
+ * (round trip 1 read the members) — with the relevant columns, their object, field and app access. Ids
+ * are chunked under the statement limit, so a thousand users' sets take one query per kind.
+ */
+const secondRound = (requirements: Requirements, objects: string[], columns: string[], setIds: string[], memberIds: string[], appId: string | undefined): BatchQuery[] => {
   const psColumns = [
     'Id', 'Name', 'Label', 'Type', 'Description', 'IsOwnedByProfile', 'ProfileId', 'Profile.Name',
     'PermissionSetGroupId', 'PermissionSetGroup.DeveloperName', 'HasActivationRequired', 'License.DeveloperName',
@@ -266,9 +309,8 @@ const secondRound = (requirements: Requirements, objects: string[], columns: str
   const mutingColumns = ['Id', 'DeveloperName', 'MasterLabel', ...columns.map((c) => `Permissions${c}`)].join(', ');
   const second: BatchQuery[] = [];
   const objectFilter = objects.length > 0 ? ` AND SobjectType IN ${inList(objects)}` : '';
-  const qualifiedFields = requirements.objects.flatMap((o) => o.fields.map((f) => `${o.object}.${f.field}`));
-  const memberSemi = groupIds.length > 0 ? `(SELECT PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN ${inList(groupIds)})` : '';
-  for (const chunk of chunkForInList(assignedIds)) {
+  const qualifiedFields = unique(requirements.objects.flatMap((o) => o.fields.map((f) => `${o.object}.${f.field}`)));
+  for (const chunk of chunkForInList(setIds, HALF_IN_LIST_CHARS)) {
     second.push({ key: 'sets', soql: `SELECT ${psColumns} FROM PermissionSet WHERE Id IN ${inList(chunk)}` });
     if (objects.length > 0) {
       second.push({
@@ -276,7 +318,7 @@ const secondRound = (requirements: Requirements, objects: string[], columns: str
         soql: `SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords, PermissionsViewAllFields FROM ObjectPermissions WHERE ParentId IN ${inList(chunk)}${objectFilter}`,
       });
     }
-    for (const fieldChunk of chunkForInList(unique(qualifiedFields), 3000)) {
+    for (const fieldChunk of chunkForInList(qualifiedFields, HALF_IN_LIST_CHARS)) {
       second.push({
         key: 'fieldPerms',
         soql: `SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${inList(chunk)} AND Field IN ${inList(fieldChunk)}`,
@@ -286,31 +328,9 @@ const secondRound = (requirements: Requirements, objects: string[], columns: str
       second.push({ key: 'appAccess', soql: `SELECT ParentId, SetupEntityId FROM SetupEntityAccess WHERE SetupEntityId = ${soqlString(appId)} AND ParentId IN ${inList(chunk)}` });
     }
   }
-  if (groupIds.length > 0) {
-    second.push(
-      { key: 'components', soql: `SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN ${inList(groupIds)}` },
-      { key: 'sets', soql: `SELECT ${psColumns} FROM PermissionSet WHERE Id IN ${memberSemi}` },
-      { key: 'muting', soql: `SELECT ${mutingColumns} FROM MutingPermissionSet WHERE Id IN ${memberSemi}` }
-    );
-    if (objects.length > 0) {
-      second.push({
-        key: 'objectPerms',
-        soql: `SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords, PermissionsViewAllFields FROM ObjectPermissions WHERE ParentId IN ${memberSemi}${objectFilter}`,
-      });
-    }
-    for (const fieldChunk of chunkForInList(unique(qualifiedFields), 3000)) {
-      second.push({
-        key: 'fieldPerms',
-        soql: `SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${memberSemi} AND Field IN ${inList(fieldChunk)}`,
-      });
-    }
-  }
-  if (ecaRow && ecaScopeColumns && ecaScopeColumns.length > 0) {
-    second.push({
-      key: 'ecaSettings',
-      optional: true,
-      soql: `SELECT ExternalClientApplicationId, ${ecaScopeColumns.join(', ')} FROM ExtlClntAppOauthSettings WHERE ExternalClientApplicationId = ${soqlString(str(ecaRow.Id))}`,
-    });
+  // a group's members may include its muting set (a MutingPermissionSet, not a PermissionSet)
+  for (const chunk of chunkForInList(memberIds, IN_LIST_CHARS)) {
+    second.push({ key: 'muting', soql: `SELECT ${mutingColumns} FROM MutingPermissionSet WHERE Id IN ${inList(chunk)}` });
   }
   return second;
 };
@@ -352,8 +372,7 @@ const sourceOf = (r: SoqlRecord, muting: boolean, columns: string[], components:
 };
 
 /** PermissionSource per PermissionSet / MutingPermissionSet row, with group members, object, field and app access. */
-const assembleSources = (r2: Map<string, SoqlRecord[]>, columns: string[]): Record<string, PermissionSource> => {
-  const components = r2.get('components') ?? [];
+const assembleSources = (r2: Map<string, SoqlRecord[]>, components: SoqlRecord[], columns: string[]): Record<string, PermissionSource> => {
   const permissionSets: Record<string, PermissionSource> = {};
   const addSource = (r: SoqlRecord, muting: boolean): void => {
     if (!permissionSets[str(r.Id)]) permissionSets[str(r.Id)] = sourceOf(r, muting, columns, components);
@@ -449,6 +468,20 @@ const assembleUsers = (
       .map((n) => n.toLowerCase())
   );
   const tokens = (r1.get('tokens') ?? []).filter((t) => appNames.has(str(t.AppName).toLowerCase()));
+  const byUser = (rows: SoqlRecord[], column: string): Map<string, SoqlRecord[]> => {
+    const out = new Map<string, SoqlRecord[]>();
+    for (const r of rows) {
+      const id = str(r[column]);
+      const list = out.get(id);
+      if (list) list.push(r);
+      else out.set(id, [r]);
+    }
+    return out;
+  };
+  const loginsOf = byUser(logins, 'UserId');
+  const assignmentsOf = byUser(assignments, 'AssigneeId');
+  const pslsOf = byUser(pslAssignments, 'AssigneeId');
+  const tokensOf = byUser(tokens, 'UserId');
   const users: UserAccess[] = matched.map(({ input, row }) => {
     const id = str(row.Id);
     return {
@@ -457,16 +490,12 @@ const assembleUsers = (
       email: str(row.Email),
       name: str(row.Name),
       isActive: bool(row.IsActive),
-      isFrozen: logins.some((l) => str(l.UserId) === id && bool(l.IsFrozen)),
+      isFrozen: (loginsOf.get(id) ?? []).some((l) => bool(l.IsFrozen)),
       profileName: str(rel(row, 'Profile.Name')),
       userLicense: str(rel(row, 'Profile.UserLicense.Name')),
-      permissionSetIds: unique(assignments.filter((a) => str(a.AssigneeId) === id).map((a) => str(a.PermissionSetId))).sort(),
-      permissionSetLicenses: unique(
-        pslAssignments.filter((a) => str(a.AssigneeId) === id).map((a) => str(rel(a, 'PermissionSetLicense.DeveloperName')))
-      ).sort(),
-      oauthTokens: tokens
-        .filter((t) => str(t.UserId) === id)
-        .map((t) => ({ appName: str(t.AppName), lastUsedDate: str(t.LastUsedDate) || undefined, useCount: Number(t.UseCount ?? 0) })),
+      permissionSetIds: unique((assignmentsOf.get(id) ?? []).map((a) => str(a.PermissionSetId))).sort(),
+      permissionSetLicenses: unique((pslsOf.get(id) ?? []).map((a) => str(rel(a, 'PermissionSetLicense.DeveloperName')))).sort(),
+      oauthTokens: (tokensOf.get(id) ?? []).map((t) => ({ appName: str(t.AppName), lastUsedDate: str(t.LastUsedDate) || undefined, useCount: Number(t.UseCount ?? 0) })),
       requestedAs: input,
     };
   });
@@ -480,8 +509,7 @@ const appFrom = (
   appRow: SoqlRecord | undefined,
   ecaRow: SoqlRecord | undefined,
   appMeta: MetadataRecord[],
-  r1: Map<string, SoqlRecord[]>,
-  r2: Map<string, SoqlRecord[]>
+  r1: Map<string, SoqlRecord[]>
 ): AppPolicies | null | undefined => {
   let app: AppPolicies | null | undefined;
   if (appName) {
@@ -489,7 +517,7 @@ const appFrom = (
     else if (ecaRow) {
       const ecaId = str(ecaRow.Id).slice(0, 15);
       const ofEca = (r: SoqlRecord): boolean => str(r.ExternalClientApplicationId).slice(0, 15) === ecaId;
-      app = ecaPoliciesFrom(appName, ecaRow, (r1.get('ecaPolicy') ?? []).find(ofEca), (r2.get('ecaSettings') ?? []).find(ofEca));
+      app = ecaPoliciesFrom(appName, ecaRow, (r1.get('ecaPolicy') ?? []).find(ofEca), (r1.get('ecaSettings') ?? []).find(ofEca));
     } else {
       // Neither an installed Connected App nor an External Client App: a vendor-hosted connected app,
       // which users can only authorize with Approve Uninstalled Connected Apps / Use Any API Client.
@@ -517,15 +545,10 @@ const permissionColumns = (requirements: Requirements, r1: Map<string, SoqlRecor
 };
 
 /** The named app's rows from round trip 1: an installed Connected App, else an External Client App. */
-const appRowsOf = (
-  r1: Map<string, SoqlRecord[]>
-): { appRow?: SoqlRecord; ecaRow?: SoqlRecord; appId?: string; ecaScopeColumns?: string[] } => {
+const appRowsOf = (r1: Map<string, SoqlRecord[]>): { appRow?: SoqlRecord; ecaRow?: SoqlRecord; appId?: string } => {
   const appRow = r1.get('app')?.[0];
   const ecaRow = appRow ? undefined : r1.get('eca')?.[0];
-  const ecaScopeColumns = ((r1.get('ecaSettingsDescribe')?.[0] ?? {}) as { fields?: Array<{ name: string; type: string }> }).fields
-    ?.filter((f) => f.name.startsWith(ECA_SCOPE_PREFIX) && f.type === 'boolean')
-    .map((f) => f.name);
-  return { appRow, ecaRow, appId: str((appRow ?? ecaRow)?.Id) || undefined, ecaScopeColumns };
+  return { appRow, ecaRow, appId: str((appRow ?? ecaRow)?.Id) || undefined };
 };
 
 /** The org row and the daily API usage jsforce saw in the Sforce-Limit-Info header. */
@@ -564,17 +587,22 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   const { available, columns, noColumn } = permissionColumns(requirements, r1);
   const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? [], options.emails ?? []);
   const userIds = matched.map((m) => str(m.row.Id));
-  const assignments = (r1.get('assignments') ?? []).filter((a) => userIds.includes(str(a.AssigneeId)));
+  const userIdSet = new Set(userIds);
+  const assignments = (r1.get('assignments') ?? []).filter((a) => userIdSet.has(str(a.AssigneeId)));
   const assignedIds = unique(assignments.map((a) => str(a.PermissionSetId))).sort();
-  const groupIds = unique(assignments.map((a) => str(a.PermissionSetGroupId)).filter(Boolean)).sort();
-  const { appRow, ecaRow, appId, ecaScopeColumns } = appRowsOf(r1);
+  const groupIds = new Set(assignments.map((a) => str(a.PermissionSetGroupId)).filter(Boolean));
+  const components = (r1.get('components') ?? []).filter((c) => groupIds.has(str(c.PermissionSetGroupId)));
+  const memberIds = unique(components.map((c) => str(c.PermissionSetId))).sort();
+  const setIds = unique([...assignedIds, ...memberIds]).sort();
+  const { appRow, ecaRow, appId } = appRowsOf(r1);
 
   // ---- round trip 2 (+ a Connected App's readMetadata in parallel) ------------------------------
-  const crossCheck = options.crossCheck === false ? { queries: [] } : crossCheckQueries(requirements, userIds, r1.get('entities') ?? []);
+  const crossCheck = options.crossCheck === false ? { queries: [] } : crossCheckQueries(requirements, userIds, r1.get('entities') ?? [], r1.get('particles') ?? []);
   const customDefinitions = customPermissionDefinitions(customNames, r1.get('customPermissions') ?? []);
   const second = [
-    ...secondRound(requirements, objects, columns, assignedIds, groupIds, appId, ecaRow, ecaScopeColumns),
-    ...customPermissionAccessQueries(Object.values(customDefinitions).map((d) => d.id), assignedIds, groupIds),
+    ...secondRound(requirements, objects, columns, setIds, memberIds, appId),
+    // every set by Id (the groups' members among them): no member semi-join needed
+    ...customPermissionAccessQueries(Object.values(customDefinitions).map((d) => d.id), setIds, []),
     ...crossCheck.queries,
   ];
   const bestEffortErrors: BestEffortErrors = new Map();
@@ -587,7 +615,7 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
         })
       : Promise.resolve([]),
   ]);
-  const permissionSets = assembleSources(r2, columns);
+  const permissionSets = assembleSources(r2, components, columns);
   assignCustomPermissions(permissionSets, customDefinitions, r2.get('customPermissionAccess') ?? []);
 
   // ---- round trip 3 (only when the org has no column for a relevant permission) -------------------
@@ -608,7 +636,7 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     objects: assembleObjects(objects, r1),
     permissionSetLicenses: Object.fromEntries((r1.get('psls') ?? []).map((p) => [str(p.DeveloperName), str(p.MasterLabel)])),
     permissionDependencies: dependenciesOf(r1),
-    app: appFrom(appName, appRow, ecaRow, appMeta, r1, r2),
+    app: appFrom(appName, appRow, ecaRow, appMeta, r1),
     ...(customNames.length > 0 ? { customPermissions: customDefinitions } : {}),
   };
 };

@@ -19,12 +19,14 @@ const requirements = makeRequirements({
 });
 
 describe('snapshot: the cross-check queries and their answers', () => {
-  it('asks UserEntityAccess and UserFieldAccess per user, by EntityDefinitionId, for objects the org has', () => {
-    const plan = crossCheckQueries(requirements, [U1], entities);
+  it('asks UserEntityAccess and UserFieldAccess per user, by EntityDefinitionId, for objects the org has; UserFieldAccess only for the fields asked', () => {
+    const plan = crossCheckQueries(requirements, [U1], entities, particles);
+    const rows = ['Contact.Email', '01I000000000001.00N000000000001'];
+    const rowIds = [...rows.map((d) => `'${d}.${U1}'`), ...rows.map((d) => `'${d}.${U1.slice(0, 15)}'`)].join(',');
     expect(plan.reason).to.equal(undefined);
     expect(plan.queries.map((q) => q.soql)).to.deep.equal([
       `SELECT DurableId, EntityDefinitionId, IsReadable, IsCreatable, IsEditable, IsDeletable FROM UserEntityAccess WHERE UserId = '${U1}' AND EntityDefinitionId IN ('Contact','01I000000000001')`,
-      `SELECT DurableId, EntityDefinitionId, IsAccessible, IsUpdatable, IsCreatable FROM UserFieldAccess WHERE UserId = '${U1}' AND EntityDefinitionId IN ('Contact','01I000000000001')`,
+      `SELECT DurableId, EntityDefinitionId, IsAccessible, IsUpdatable, IsCreatable FROM UserFieldAccess WHERE UserId = '${U1}' AND EntityDefinitionId IN ('Contact','01I000000000001') AND DurableId IN (${rowIds})`,
     ]);
     expect(plan.queries.every((q) => q.bestEffort === true), 'a refusal must not fail the check').to.equal(true);
   });
@@ -45,7 +47,7 @@ describe('snapshot: the cross-check queries and their answers', () => {
   });
 
   it('maps rows back to objects and Object.Field, also for custom objects and 15-character user suffixes', () => {
-    const plan = crossCheckQueries(requirements, [U1, U2], entities);
+    const plan = crossCheckQueries(requirements, [U1, U2], entities, particles);
     const r1 = new Map<string, Array<Record<string, unknown>>>([['entities', entities], ['particles', particles]]);
     const r2 = new Map<string, Array<Record<string, unknown>>>([
       [`crossCheckObjects:${U1}`, [
