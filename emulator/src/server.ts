@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import YAML from 'yaml';
 import type { OrgState } from './orgState.js';
 import type { MetadataContext, OrgModel } from './context.js';
@@ -25,7 +26,10 @@ export type RequestLogEntry = {
   path: string;
   status: number;
   bytesIn: number;
+  /** bytes sent (gzip-compressed when the request accepted it, as Salesforce does) */
   bytesOut: number;
+  /** the response body before compression */
+  bytesOutUncompressed: number;
   ms: number;
   /** when the request arrived (epoch ms): requests that overlap in time were in flight together */
   startedAt: number;
@@ -33,6 +37,19 @@ export type RequestLogEntry = {
   cpuMs: number;
   /** the request body (utf8), only while `PUT /__emulator/log {"bodies": true}` asks for it */
   body?: string;
+};
+
+/**
+ * The body as sent: gzip-compressed when the request accepts gzip, as jsforce's requests do — Salesforce
+ * compresses then (REST API Developer Guide, "Compression Headers",
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_compression.htm).
+ * The log's bytesOut is what travels, bytesOutUncompressed the JSON / XML itself.
+ */
+const encoded = (plain: Buffer, acceptEncoding: string | string[] | undefined, headers: Record<string, string>): Buffer => {
+  if (plain.length === 0 || !/\bgzip\b/i.test(String(acceptEncoding ?? ''))) return plain;
+  // eslint-disable-next-line no-param-reassign -- the response's headers, being built
+  headers['Content-Encoding'] = 'gzip';
+  return gzipSync(plain);
 };
 
 export type FaultKind =
@@ -414,12 +431,12 @@ export class EmulatorServer {
       }
     }
     if (result === 'reset') {
-      if (logged) this.record(method, logPath, 0, body, 0, started, cpuStarted);
+      if (logged) this.record(method, logPath, 0, body, { bytesOut: 0, bytesOutUncompressed: 0 }, started, cpuStarted);
       req.socket.destroy();
       return;
     }
     if (result === 'timeout') {
-      if (logged) this.record(method, logPath, 0, body, 0, started, cpuStarted);
+      if (logged) this.record(method, logPath, 0, body, { bytesOut: 0, bytesOutUncompressed: 0 }, started, cpuStarted);
       return; // never answer; the socket is closed on stop()
     }
     const text = result.text ?? (result.json === undefined ? '' : JSON.stringify(result.json));
@@ -428,14 +445,15 @@ export class EmulatorServer {
       'Sforce-Limit-Info': `api-usage=${this.apiUsage()}/${this.apiMax()}`,
       ...(result.headers ?? {}),
     };
-    const out = Buffer.from(text, 'utf8');
+    const plain = Buffer.from(text, 'utf8');
+    const out = encoded(plain, req.headers['accept-encoding'], headers);
     headers['Content-Length'] = String(out.length);
     res.writeHead(result.status, headers);
     res.end(out);
-    if (logged) this.record(method, logPath, result.status, body, out.length, started, cpuStarted);
+    if (logged) this.record(method, logPath, result.status, body, { bytesOut: out.length, bytesOutUncompressed: plain.length }, started, cpuStarted);
   }
 
-  private record(method: string, path: string, status: number, body: Buffer, bytesOut: number, started: number, cpuStarted: NodeJS.CpuUsage): void {
+  private record(method: string, path: string, status: number, body: Buffer, sent: { bytesOut: number; bytesOutUncompressed: number }, started: number, cpuStarted: NodeJS.CpuUsage): void {
     const cpu = process.cpuUsage(cpuStarted);
     const entry: RequestLogEntry = {
       seq: ++this.seq,
@@ -443,7 +461,7 @@ export class EmulatorServer {
       path,
       status,
       bytesIn: body.length,
-      bytesOut,
+      ...sent,
       ms: Date.now() - started,
       startedAt: started,
       cpuMs: Math.round((cpu.user + cpu.system) / 100) / 10,

@@ -9,6 +9,7 @@
  * each Metadata API call and how many rows each query returned.
  */
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -16,13 +17,13 @@ import type { CheckResult } from '../../src/commands/integration/check.js';
 import type { GrantResult } from '../../src/commands/integration/grant.js';
 import type { OrgState, UserState } from '../../emulator/src/orgState.js';
 import { parseStateText } from '../../emulator/src/state.js';
-import { generateLargeOrg, LARGE_ORG_PROBE_USER } from '../../emulator/src/generate.js';
+import { generateLargeOrg, LARGE_ORG_PROBE_USER, largeOrgUsername } from '../../emulator/src/generate.js';
 import { repoRoot, RunningEmulator, runCli, startEmulator } from './harness.js';
 
 // ------------------------------------------------------------------------------------------ recording proxy
 
 type Query = { soql: string; tooling: boolean; records: number; totalSize: number };
-type Recorded = { method: string; path: string; status: number; soapAction?: string; soapBody?: string; queries: Query[] };
+type Recorded = { method: string; path: string; status: number; soapAction?: string; soapBody?: string; queries: Query[]; subrequests: string[]; bytesOut: number; bytesOutUncompressed: number; arrived: number; answered: number; statements: string[] };
 type Proxy = { url: string; requests: Recorded[]; clear(): void; stop(): Promise<void> };
 
 const QUERY_URL = /\/(tooling\/)?query\/?\?q=([^&]*)/;
@@ -62,6 +63,41 @@ const queriesOf = (path: string, requestBody: string, responseBody: string): Que
   return q ? [q] : [];
 };
 
+/** The body as the client reads it (the emulator gzips when asked, as Salesforce does). */
+const decoded = (body: Buffer, encoding: string | string[] | undefined): Buffer => (String(encoding ?? '').includes('gzip') ? gunzipSync(body) : body);
+
+/** The URLs of a Composite request's subrequests. */
+const subrequestsOf = (path: string, requestBody: string): string[] =>
+  /\/composite\/?$/.test(path.split('?')[0])
+    ? ((parseJson(requestBody) as { compositeRequest?: Array<{ url: string }> } | undefined)?.compositeRequest ?? []).map((r) => r.url)
+    : [];
+
+/** Every SOQL statement a request carried (Composite subrequests or a query GET), whole. */
+const statementsOf = (path: string, requestBody: string): string[] => {
+  const subrequests = subrequestsOf(path, requestBody);
+  const urls = subrequests.length > 0 ? subrequests : [path];
+  return urls.flatMap((u) => {
+    const m = QUERY_URL.exec(u);
+    return m ? [decodeURIComponent(m[2].replace(/\+/g, ' '))] : [];
+  });
+};
+
+/**
+ * Sequential round trips: requests sent together (each starting before any earlier one was answered)
+ * are one round trip. Meaningful with the emulator's latency well above the client's own pauses.
+ */
+const roundTrips = (requests: Recorded[]): number => {
+  let trips = 0;
+  let answered = -1;
+  for (const r of [...requests].sort((a, b) => a.arrived - b.arrived)) {
+    if (r.arrived >= answered) {
+      trips++;
+      answered = r.answered;
+    } else answered = Math.max(answered, r.answered);
+  }
+  return trips;
+};
+
 const startProxy = async (target: string): Promise<Proxy> => {
   const upstream = new URL(target);
   const requests: Recorded[] = [];
@@ -69,13 +105,15 @@ const startProxy = async (target: string): Promise<Proxy> => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const arrived = Date.now();
       const body = Buffer.concat(chunks);
       const headers = { ...req.headers, host: upstream.host };
       const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
         const back: Buffer[] = [];
         answer.on('data', (c: Buffer) => back.push(c));
         answer.on('end', () => {
-          const responseBody = Buffer.concat(back);
+          const wire = Buffer.concat(back);
+          const responseBody = decoded(wire, answer.headers['content-encoding']);
           const path = (req.url ?? '/').replace(/^\/+/, '/');
           const soapAction = typeof req.headers.soapaction === 'string' ? req.headers.soapaction.replace(/"/g, '') : undefined;
           requests.push({
@@ -85,9 +123,15 @@ const startProxy = async (target: string): Promise<Proxy> => {
             soapAction: path.includes('/Soap/m/') ? soapAction : undefined,
             soapBody: path.includes('/Soap/m/') ? body.toString('utf8').slice(0, 2000) : undefined,
             queries: queriesOf(path, body.toString('utf8'), responseBody.toString('utf8')),
+            statements: statementsOf(path, body.toString('utf8')),
+            subrequests: subrequestsOf(path, body.toString('utf8')),
+            bytesOut: wire.length,
+            bytesOutUncompressed: responseBody.length,
+            arrived,
+            answered: Date.now(),
           });
           res.writeHead(answer.statusCode ?? 500, answer.headers);
-          res.end(responseBody);
+          res.end(wire);
         });
       });
       out.on('error', () => {
@@ -340,6 +384,67 @@ describe('e2e: request budgets', function () {
       const fieldRows = rowsFrom('FieldPermissions');
       expect(fieldRows, `${fieldRows} FieldPermissions rows read`).to.be.at.most(parents * fieldsAsked);
       expect(fieldRows).to.be.lessThan(50_000 / 100);
+    });
+
+    const setLatency = async (ms: number): Promise<void> => {
+      const r = await fetch(`${s!.emu.url}/__emulator/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
+      expect(r.ok, 'latency set').to.equal(true);
+    };
+    const sum = (requests: Recorded[], key: 'bytesOut' | 'bytesOutUncompressed'): number => requests.reduce((n, q) => n + q[key], 0);
+    const usersFile = (count: number, real: number): string => {
+      const file = join(s!.emu.home, `users-${count}.txt`);
+      const names = Array.from({ length: count }, (_, i) => (i < real ? largeOrgUsername(i + 1) : `nobody${String(i + 1).padStart(5, '0')}@elsewhere.example`));
+      writeFileSync(file, `${names.join('\n')}\n`);
+      return file;
+    };
+
+    it('one user (in two groups): two round trips, at most 5 requests, at most 80 KB from the org; UserFieldAccess only for the fields asked; no describe', async () => {
+      // a latency far above the CLI's own pauses makes each round trip visible in the arrival times
+      await setLatency(400);
+      let r: Awaited<ReturnType<typeof measured>>;
+      try {
+        r = await measured(s!, ['integration', 'check', '--preset', 'crankwheel', '-o', s!.emu.alias, '--user', LARGE_ORG_PROBE_USER, '--json']);
+      } finally {
+        await setLatency(0);
+      }
+      expect([0, 3], r.stderr).to.include(r.code);
+      expect((probe.permissionSetGroups ?? []).length, 'the probe is in groups: their members need round trip 2').to.be.greaterThan(0);
+      expect(roundTrips(r.requests), show(r.requests)).to.equal(2);
+      expect(r.requests.length, show(r.requests)).to.be.at.most(5);
+      // as sent (gzip, which jsforce asks for and Salesforce does) and before compression (was 284 KB)
+      expect(sum(r.requests, 'bytesOut'), 'bytes sent').to.be.at.most(80 * 1024);
+      expect(sum(r.requests, 'bytesOutUncompressed'), 'bytes of JSON').to.be.at.most(100 * 1024);
+      const statements = r.requests.flatMap((q) => q.statements);
+      // no describe (the External Client App's scope columns come with FIELDS(STANDARD), and only for such an app)
+      expect(r.requests.flatMap((q) => [q.path, ...q.subrequests]).filter((u) => u.includes('/describe'))).to.deep.equal([]);
+      const ufa = r.requests.flatMap((q) => q.queries).filter((q) => q.soql.includes('FROM UserFieldAccess'));
+      expect(ufa).to.have.length(1);
+      const asked = new Set(statements.filter((q) => q.includes('FROM FieldPermissions')).flatMap((q) => /Field IN \(([^)]*)\)/.exec(q)?.[1].split(',') ?? []));
+      expect(ufa[0].totalSize, 'one UserFieldAccess row per field asked, at most').to.be.at.most(asked.size);
+      expect(ufa[0].totalSize).to.be.greaterThan(0);
+    });
+
+    it('1,000 users: at most 8 requests and 3 MB from the org', async () => {
+      const r = await measured(s!, ['integration', 'check', '--preset', 'crankwheel', '-o', s!.emu.alias, '--users-file', usersFile(1000, 1000), '--json']);
+      expect([0, 3], r.stderr).to.include(r.code);
+      expect((r.json as CheckResult).users).to.have.length(1000);
+      expect(r.requests.length, show(r.requests)).to.be.at.most(8);
+      expect(sum(r.requests, 'bytesOut'), 'bytes sent').to.be.at.most(3 * 1024 * 1024);
+      expect(sum(r.requests, 'bytesOutUncompressed'), 'bytes of JSON').to.be.at.most(5 * 1024 * 1024);
+    });
+
+    it('10,000 names in --users-file (the org\'s 1,999 generated users and 8,001 unknown): at most 40 requests, every statement under 100,000 characters', async () => {
+      const r = await measured(s!, ['integration', 'check', '--preset', 'crankwheel', '-o', s!.emu.alias, '--users-file', usersFile(10_000, 2000), '--json']);
+      const result = r.json as CheckResult;
+      const present = new Set((state.users ?? []).map((u) => u.username));
+      const real = Array.from({ length: 2000 }, (_, i) => largeOrgUsername(i + 1)).filter((u) => present.has(u));
+      expect(real.length).to.be.greaterThan(1900);
+      expect(result.users.map((u) => u.username).sort(), r.stderr).to.deep.equal(real.sort());
+      expect(r.requests.length, show(r.requests)).to.be.at.most(40);
+      const statements = r.requests.flatMap((q) => q.statements);
+      expect(Math.max(...statements.map((q) => q.length))).to.be.at.most(100_000);
+      // the 10,000 names needed several statements: chunked, not one per user
+      expect(statements.filter((q) => q.startsWith('SELECT Id, Username')).length).to.be.within(2, 10);
     });
   });
 });
