@@ -20,7 +20,8 @@ const { generate } = requireHere(join(repoRoot, 'scripts', 'build', 'manifest-va
 const standalone = (): ValidateFunction => {
   const module = { exports: {} as unknown };
   const requireFromLib = createRequire(join(repoRoot, 'lib', 'requirements', 'manifestValidator.cjs'));
-  vm.runInThisContext(`(function (module, exports, require) {${generate()}\n})`)(module, module.exports, requireFromLib);
+  const load = vm.runInThisContext(`(function (module, exports, require) {${generate()}\n})`) as (m: typeof module, e: unknown, r: NodeRequire) => void;
+  load(module, module.exports, requireFromLib);
   return module.exports as ValidateFunction;
 };
 
