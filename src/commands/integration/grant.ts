@@ -1,8 +1,11 @@
 import { Connection, Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { PermissionSetPlan } from '../../grant/types.js';
+import type { Requirements } from '../../requirements/types.js';
 import type { AssignmentOutcome } from '../../grant/apply.js';
 import type { CheckReport } from '../../report/index.js';
+import type { ReductionResult, RestoreOutcome } from '../../grant/reduceApply.js';
+import type { ReductionPlan } from '../../grant/reduce.js';
 import { writeJsonEnvelope } from '../../shared/jsonOutput.js';
 import { exitCodesHelpSection, contractExitCode } from '../../shared/exitCodes.js';
 
@@ -19,7 +22,8 @@ const load = async () => {
     import('../../render/human.js'),
     import('../../render/plan.js'),
   ]);
-  return { ...input, ...snapshot, ...evaluation, ...grant, ...apply, ...report, ...human, ...plan };
+  const [reduce, reduceApply] = await Promise.all([import('../../grant/reduce.js'), import('../../grant/reduceApply.js')]);
+  return { ...input, ...snapshot, ...evaluation, ...grant, ...apply, ...report, ...human, ...plan, ...reduce, ...reduceApply };
 };
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -38,7 +42,17 @@ export type GrantResult = {
   check: CheckReport;
   /** Whether this run changed anything in the org */
   changedOrg: boolean;
+  /** --reduce: the sets and groups to unassign per user, and what happened to them */
+  reduction?: ReductionResult;
+  /** --undo: the undo file and each assignment it restored */
+  undo?: { file: string; restored: RestoreOutcome[] };
 };
+
+/** --reduce without --deploy only prints the plan. */
+const reductionIsDryRun = (planned: ReductionResult | undefined, deploy: boolean): boolean => planned !== undefined && !deploy;
+
+const orgChanged = (deployStatus: string, assignments: AssignmentOutcome[], reduction: ReductionResult | undefined): boolean =>
+  deployStatus === 'deployed' || assignments.some((a) => a.status === 'assigned') || reduction?.status === 'removed';
 
 export default class IntegrationGrant extends SfCommand<GrantResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -61,6 +75,8 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), exclusive: ['deploy'] }),
     'no-prompt': Flags.boolean({ summary: messages.getMessage('flags.no-prompt.summary') }),
     force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
+    reduce: Flags.boolean({ summary: messages.getMessage('flags.reduce.summary'), description: messages.getMessage('flags.reduce.description') }),
+    undo: Flags.file({ summary: messages.getMessage('flags.undo.summary'), exists: true, exclusive: ['reduce', 'deploy', 'dry-run'] }),
   };
 
   /** The --json envelope: plain text unless a person at a terminal reads a small one (see jsonOutput.ts). */
@@ -73,7 +89,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     const {
       collectUsers, loadRequirements, evaluationOptions, readSnapshot, evaluate, defaultPermissionSetName, permissionSetXml, planPermissionSet,
       assign, permissionSetPath, resolveOutputDir, writePermissionSetFile,
-      buildReport, exitCodeOf, renderHuman, renderPlan,
+      buildReport, exitCodeOf, renderHuman, renderPlan, planReduction, renderReductionPlan, applyReduction,
     } = await load();
     const requirements = await loadRequirements(flags);
     const org = flags['target-org'];
@@ -81,6 +97,9 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     const conn = org.getConnection(flags['api-version']);
     const app = flags.app ?? requirements.oauth?.app;
     const orgLabel = org.getUsername() ?? org.getOrgId();
+    const integration = { name: requirements.name, label: requirements.label, origin: requirements.origin, features: requirements.features };
+
+    if (flags.undo) return this.undoFromFile(flags.undo, { conn, requirements, users, app, integration, permissionSetName: flags['permission-set-name'], orgId: org.getOrgId() });
 
     this.spinner.start(messages.getMessage('progress.reading', [orgLabel]));
     const snapshot = await readSnapshot(conn, requirements, { users, app, includeDependencies: true, crossCheck: false }).then(
@@ -96,12 +115,14 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     const plan = planPermissionSet(requirements, snapshot, { name });
     const xml = permissionSetXml(plan);
     const before = buildReport(requirements, snapshot, evaluate(requirements, snapshot, evaluationOptions()), app);
-    const integration = { name: requirements.name, label: requirements.label, origin: requirements.origin, features: requirements.features };
     this.log(renderPlan(plan));
+    const reductionPlan = flags.reduce ? planReduction(requirements, snapshot, plan) : undefined;
+    const planned = this.showReduction(reductionPlan, renderReductionPlan);
 
-    if (flags['dry-run']) {
+    if (flags['dry-run'] || reductionIsDryRun(planned, flags.deploy)) {
       this.log(`\n${messages.getMessage('info.dryRun')}\n\n${xml}`);
-      return { integration, permissionSet: { name, label: plan.label, fileStatus: 'notWritten' }, plan, deployStatus: 'dryRun', assignments: [], check: before, changedOrg: false };
+      const reduction = planned;
+      return { integration, permissionSet: { name, label: plan.label, fileStatus: 'notWritten' }, plan, deployStatus: 'dryRun', assignments: [], check: before, changedOrg: false, reduction };
     }
 
     const file = permissionSetPath(await resolveOutputDir(flags['output-dir']), name);
@@ -128,6 +149,16 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
       for (const a of assignments) this.log(messages.getMessage(`info.assignment.${a.status}`, [a.item, a.username, a.message ?? '']));
     }
 
+    const reduction = await this.reduceAfterAssign(reductionPlan, (p) =>
+      applyReduction(conn, p, {
+        log: (text) => this.log(text),
+        confirm: flags['no-prompt'] ? undefined : (message): Promise<boolean> => this.confirm({ message }),
+        recheck: async () => evaluate(requirements, await readSnapshot(conn, requirements, { users, app, crossCheck: false }), evaluationOptions()),
+        orgId: org.getOrgId(),
+        runBy: org.getUsername(),
+      })
+    );
+
     this.spinner.start(messages.getMessage('progress.rechecking'));
     const afterSnapshot = await readSnapshot(conn, requirements, { users, app, crossCheck: false }).then(
       (value) => (this.spinner.stop(), value),
@@ -138,18 +169,52 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     );
     const after = buildReport(requirements, afterSnapshot, evaluate(requirements, afterSnapshot, evaluationOptions()), app);
     this.log(`\n${renderHuman(after)}`);
-    const changedOrg = deployStatus === 'deployed' || assignments.some((a) => a.status === 'assigned');
+    const changedOrg = orgChanged(deployStatus, assignments, reduction);
     if (!changedOrg) this.log(messages.getMessage('info.nothingChanged'));
     const anyAssignmentFailed = assignments.some((a) => a.status === 'failed');
     // a failed assignment shows in the re-check as a failing user (exit 3); each failure is listed above
     process.exitCode = exitCodeOf(after);
     if (anyAssignmentFailed) this.warn(messages.getMessage('warn.assignmentsFailed'));
-    return { integration, permissionSet: { name, label: plan.label, file, fileStatus: written.status }, plan, deployStatus, deployId, assignments, check: after, changedOrg };
+    return { integration, permissionSet: { name, label: plan.label, file, fileStatus: written.status }, plan, deployStatus, deployId, assignments, check: after, changedOrg, reduction };
   }
 
   /** Exit codes of the contract under sf and bin/run.js alike (an unknown org 1, a bad flag 2). */
   protected async catch(error: Error): Promise<never> {
     return super.catch(contractExitCode(error));
+  }
+
+  /** Prints the reduction plan (--reduce); returns it as a `planned` result. */
+  private showReduction(plan: ReductionPlan | undefined, render: (p: ReductionPlan) => string): ReductionResult | undefined {
+    if (!plan) return undefined;
+    this.log(`\n${render(plan)}`);
+    return { status: 'planned', plan, removed: [] };
+  }
+
+  /** With --reduce: applies the reduction after the assignment, and warns when it was refused and restored. */
+  private async reduceAfterAssign(plan: ReductionPlan | undefined, apply: (p: ReductionPlan) => Promise<ReductionResult>): Promise<ReductionResult | undefined> {
+    if (!plan) return undefined;
+    const reduction = await apply(plan);
+    if (reduction.status === 'restored') this.warn(grantMessages.getMessage('warn.reductionRestored', [reduction.undoFile ?? '']));
+    return reduction;
+  }
+
+  /** `--undo FILE`: restore what a reduction removed, then re-check its users. */
+  private async undoFromFile(
+    file: string,
+    ctx: { conn: Connection; requirements: Requirements; users: string[]; app?: string; integration: GrantResult['integration']; permissionSetName?: string; orgId: string }
+  ): Promise<GrantResult> {
+    const { readSnapshot, evaluate, evaluationOptions, buildReport, exitCodeOf, renderHuman, planPermissionSet, defaultPermissionSetName, undoReduction } = await load();
+    const { conn, requirements, app } = ctx;
+    const { undo, restored } = await undoReduction(conn, file, ctx.orgId);
+    for (const r of restored) this.log(grantMessages.getMessage(`info.reduce.restore.${r.status}`, [r.item, r.username, r.message ?? '']));
+    const undoUsers = [...new Set(undo.removed.map((r) => r.username))];
+    const snapshot = await readSnapshot(conn, requirements, { users: undoUsers.length > 0 ? undoUsers : ctx.users, app, crossCheck: false });
+    const check = buildReport(requirements, snapshot, evaluate(requirements, snapshot, evaluationOptions()), app);
+    this.log(`\n${renderHuman(check)}`);
+    process.exitCode = exitCodeOf(check);
+    const plan = planPermissionSet(requirements, snapshot, { name: ctx.permissionSetName ?? defaultPermissionSetName(requirements) });
+    const changedOrg = restored.some((r) => r.status === 'restored');
+    return { integration: ctx.integration, permissionSet: { name: plan.name, label: plan.label, fileStatus: 'notWritten' }, plan, deployStatus: 'unchanged', assignments: [], check, changedOrg, undo: { file, restored } };
   }
 
   /** Deploy unless the org already has exactly this set; refuses to replace a set this tool did not create. */
