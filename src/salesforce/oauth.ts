@@ -322,6 +322,22 @@ export const ecaPermittedUsers = (value: string): 'any' | 'adminApproved' | unde
   return undefined;
 };
 
+/**
+ * How an app pre-authorizes users when Permitted Users is "Admin approved users are pre-authorized":
+ * a connected app by a SetupEntityAccess row (ParentId = the permission set or the profile's own set,
+ * SetupEntityType = 'ConnectedApplication', API 28.0+; Object Reference, SetupEntityAccess); an external
+ * client app by the permission set / profile Ids listed in its OAuth policies,
+ * ExtlClntAppOauthConfigurablePolicies.commaSeparatedPermissionSet / commaSeparatedProfile ("used when
+ * permittedUsersPolicyType is set to AdminApprovedPreAuthorized"; Metadata API Developer Guide, API 59.0+).
+ * The documented SetupEntityType values (ApexClass, ApexPage, ConnectedApplication, CustomPermission,
+ * ServiceProvider, TabSet, CustomEntityDefinition) name no external client app type. Not yet used by
+ * check/grant for ECAs (they read SetupEntityAccess rows).
+ */
+export const APP_PREAUTHORIZATION_SOURCES: Readonly<Record<'connectedApp' | 'externalClientApp', Sourced>> = {
+  connectedApp: { source: SOURCES.OBJECT_REFERENCE_SETUP_ENTITY_ACCESS },
+  externalClientApp: { source: SOURCES.METADATA_ECA_OAUTH_POLICIES },
+};
+
 /** Where an admin changes an app's policies, by app kind. */
 export const appPoliciesPath = (kind: 'connectedApp' | 'externalClientApp', app: string): string =>
   kind === 'externalClientApp' ? `Setup > External Client App Manager > ${app} > Edit Policies > OAuth Policies` : `Setup > App Manager > ${app} > Manage > Edit Policies`;
