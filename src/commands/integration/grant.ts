@@ -8,6 +8,7 @@ import type { ReductionResult, RestoreOutcome } from '../../grant/reduceApply.js
 import type { ReductionPlan } from '../../grant/reduce.js';
 import { writeJsonEnvelope } from '../../shared/jsonOutput.js';
 import { exitCodesHelpSection, contractExitCode } from '../../shared/exitCodes.js';
+import { appFlag, requirementsFlags, userFlag } from '../../flags.js';
 
 /** The work modules load on first use, so `--help` costs only oclif and @salesforce/core. */
 // eslint-disable-next-line @typescript-eslint/explicit-function-return-type
@@ -63,11 +64,9 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    preset: Flags.string({ char: 'p', summary: messages.getMessage('flags.preset.summary'), exactlyOne: ['preset', 'manifest'] }),
-    manifest: Flags.file({ char: 'm', summary: messages.getMessage('flags.manifest.summary'), exactlyOne: ['preset', 'manifest'] }),
-    feature: Flags.string({ char: 'f', summary: messages.getMessage('flags.feature.summary'), multiple: true }),
-    user: Flags.string({ char: 'u', summary: messages.getMessage('flags.user.summary'), multiple: true }),
-    app: Flags.string({ char: 'a', summary: messages.getMessage('flags.app.summary') }),
+    ...requirementsFlags,
+    user: userFlag,
+    app: appFlag,
     'permission-set-name': Flags.string({ char: 'n', summary: messages.getMessage('flags.permission-set-name.summary') }),
     'output-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),
     deploy: Flags.boolean({ summary: messages.getMessage('flags.deploy.summary') }),
