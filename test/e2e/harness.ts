@@ -76,7 +76,7 @@ export const startEmulator = async (
   const child: ChildProcess = spawn(process.execPath, args, { env: cliEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${out}`)), 120_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /^ready (\S+)$/m.exec(out);
