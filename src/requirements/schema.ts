@@ -98,9 +98,23 @@ const describeExpected = (expected: unknown): string => {
   return types.map((t) => (['array', 'object', 'string', 'integer'].includes(t) ? text(`type.${t}`) : t)).join(' / ');
 };
 
-const typeHint = (expected: string[], value: unknown): string => {
+/**
+ * The items a list written as text meant, for a hint that is itself valid: "a, b" is two items; so is
+ * "api refresh_token" under scopes (scope names have no spaces); any other text is one item ("API Enabled").
+ */
+const listItems = (value: string | number, path: readonly PathSegment[]): string => {
+  const raw = String(value);
+  const items = raw.includes(',') ? raw.split(',') : path[path.length - 1] === 'scopes' ? raw.split(/\s+/) : [raw];
+  return items
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0)
+    .map((item) => showValue(item))
+    .join(', ');
+};
+
+const typeHint = (expected: string[], value: unknown, path: readonly PathSegment[] = []): string => {
   if (value === null || value === undefined) return text('defect.type.emptyHint');
-  if (expected.includes('array') && (typeof value === 'string' || typeof value === 'number')) return text('defect.type.listHint', showValue(value));
+  if (expected.includes('array') && (typeof value === 'string' || typeof value === 'number')) return text('defect.type.listHint', listItems(value, path));
   if (expected.includes('string') && expected.includes('object')) return text('defect.type.nameHint');
   if (expected.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) return text('defect.type.quoteHint');
   if (expected.length === 1 && expected[0] === 'string' && typeof value === 'object') return text('defect.type.singleNameHint');
@@ -142,7 +156,7 @@ const translate = (error: ErrorObject, root: unknown): Defect | undefined => {
     case 'type': {
       const expected = Array.isArray(params.type) ? params.type.map(String) : String(params.type).split(',');
       if (path.length === 0) return { path, message: text('defect.notMapping', describeType(error.data)) };
-      return { path, message: text('defect.type', describeExpected(expected), describeType(error.data), typeHint(expected, error.data)) };
+      return { path, message: text('defect.type', describeExpected(expected), describeType(error.data), typeHint(expected, error.data, path)) };
     }
     case 'enum': {
       const allowed = (Array.isArray(params.allowedValues) ? params.allowedValues : []).map(String);

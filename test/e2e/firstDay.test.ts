@@ -247,3 +247,34 @@ describe('e2e: YAML syntax errors', function () {
     }
   });
 });
+
+describe('e2e: a fix hint is itself valid', function () {
+  this.timeout(120_000);
+
+  for (const [what, key, written] of [
+    ['scopes written as text', 'scopes', 'api refresh_token'],
+    ['scopes written with commas', 'scopes', 'api, refresh_token'],
+    ['one permission label written as text', 'systemPermissions', 'API Enabled'],
+  ] as const) {
+    it(`${what}: the list the hint shows, written in its place, validates`, async () => {
+      const home = mkdtempSync(join(tmpdir(), 'sfia-hint-'));
+      try {
+        const file = join(home, 'manifest.yaml');
+        const manifest = (value: string): string =>
+          key === 'scopes'
+            ? `name: hinted\nlabel: Hinted\noauth:\n  scopes: ${value}\nsystemPermissions: [ApiEnabled]\nobjects: {}\n`
+            : `name: hinted\nlabel: Hinted\nsystemPermissions: ${value}\nobjects: {}\n`;
+        writeFileSync(file, manifest(written));
+        const bad = await runCli(home, ['integration', 'manifest', 'validate', '--manifest', file]);
+        expect(bad.code, bad.stderr).to.equal(1);
+        const hint = /Write it as a list, even for one item: (\[[^\]\n]*\])/.exec(bad.stderr)?.[1];
+        expect(hint, bad.stderr).to.be.a('string');
+        writeFileSync(file, manifest(hint!));
+        const good = await runCli(home, ['integration', 'manifest', 'validate', '--manifest', file, '--json']);
+        expect(good.code, `${hint!}\n${good.stdout}${good.stderr}`).to.equal(0);
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    });
+  }
+});
