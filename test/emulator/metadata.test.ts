@@ -431,9 +431,9 @@ describe('emulator metadata: deploy validation (what a real org refuses)', () =>
       ],
     },
     {
-      title: 'a grant the emulator does not model (real fixture with customPermissions)',
+      title: 'a custom permission the org does not have (real fixture with customPermissions)',
       xml: sample('real', 'Access_Restricted_UI.permissionset-meta.xml'),
-      expected: ['customPermissions (accessRestrictedUIPermission): Not supported by the emulator'],
+      expected: ['In field: name - no CustomPermission named accessRestrictedUIPermission found'],
     },
   ];
 
