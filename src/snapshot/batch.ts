@@ -397,6 +397,72 @@ export const runQueries = async (
   queries: BatchQuery[],
   bestEffortErrors?: BestEffortErrors
 ): Promise<Map<string, SoqlRecord[]>> => {
+  const probe = probes.get(conn);
+  return probe ? runProbed(conn, probe, queries, bestEffortErrors) : runBatch(conn, queries, bestEffortErrors);
+};
+
+/** One query the reader sent while a probe watched (`sf integration doctor`), and how the org answered it. */
+export type ProbedQuery = {
+  key: string;
+  /** 1 for the reader's first runQueries call, 2 for the second, … */
+  round: number;
+  soql?: string;
+  describe?: string;
+  tooling: boolean;
+  /** the reader can do without it (an optional or best-effort query) */
+  optional: boolean;
+  status: 'ok' | 'refused';
+  rows: number;
+  /** Salesforce's `CODE: message` when refused */
+  error?: string;
+};
+export type QueryProbe = { queries: ProbedQuery[]; rounds: number };
+const probes = new WeakMap<Connection, QueryProbe>();
+
+/**
+ * Watch every query the reader sends on `conn` from now on (`sf integration doctor`): each is sent on its
+ * own terms — a refusal is recorded instead of failing the read, optional queries are not excused — and
+ * from the second round on with LIMIT 1 where the object allows it. The reader's queries stay the one
+ * list of shapes; the doctor does not copy them.
+ */
+export const probeQueries = (conn: Connection): QueryProbe => {
+  const probe: QueryProbe = { queries: [], rounds: 0 };
+  probes.set(conn, probe);
+  return probe;
+};
+
+/** UserEntityAccess and UserFieldAccess take no LIMIT (see crossCheck.ts); the first round's rows feed the second, so it is not limited. */
+const NO_LIMIT = /\bFROM\s+(UserEntityAccess|UserFieldAccess)\b/i;
+const limitOne = (soql: string): string => (NO_LIMIT.test(soql) || /\bLIMIT\s+\d+\s*$/i.test(soql) ? soql : `${soql} LIMIT 1`);
+
+const runProbed = async (conn: Connection, probe: QueryProbe, queries: BatchQuery[], bestEffortErrors?: BestEffortErrors): Promise<Map<string, SoqlRecord[]>> => {
+  const round = probe.rounds + 1;
+  Object.assign(probe, { rounds: round });
+  const sent = queries.map((q) => ({ ...q, optional: false, bestEffort: true, soql: q.soql && round > 1 ? limitOne(q.soql) : q.soql }));
+  const errors: BestEffortErrors = new Map();
+  const out = await runBatch(conn, sent, errors);
+  for (const [k, v] of errors) bestEffortErrors?.set(k, v);
+  const seen = new Set<string>();
+  sent.forEach((q, i) => {
+    if (seen.has(q.key)) return;
+    seen.add(q.key);
+    const error = errors.get(q.key);
+    probe.queries.push({
+      key: q.key,
+      round,
+      soql: q.soql,
+      describe: q.describe,
+      tooling: Boolean(q.tooling),
+      optional: queries[i].optional === true || queries[i].bestEffort === true,
+      status: error === undefined ? 'ok' : 'refused',
+      rows: out.get(q.key)?.length ?? 0,
+      ...(error === undefined ? {} : { error }),
+    });
+  });
+  return out;
+};
+
+const runBatch = async (conn: Connection, queries: BatchQuery[], bestEffortErrors?: BestEffortErrors): Promise<Map<string, SoqlRecord[]>> => {
   boundRequests(conn);
   const version = conn.getApiVersion();
   const out = new Map<string, SoqlRecord[]>();
@@ -507,6 +573,10 @@ export const runQueries = async (
       );
     } catch (error) {
       const code = errorCodeOf(error);
+      if (q.bestEffort && !isTransient(error)) {
+        bestEffortErrors?.set(q.key, `${code ?? 'UNKNOWN'}: ${shortMessage(messageOf(error))}`);
+        return;
+      }
       if (!(q.optional && OPTIONAL_FAILURES.has(code ?? ''))) throw toOrgError(error, subject(q), conn);
       return;
     }

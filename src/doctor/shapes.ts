@@ -1,0 +1,45 @@
+/*
+ * The query shapes of the reader (src/snapshot/read.ts, src/snapshot/crossCheck.ts), by the key the reader
+ * gives each query: what each reads and when the reader sends it. The queries themselves are not copied
+ * here: the doctor runs the reader and watches what it sends (probeQueries in batch.ts); this table only
+ * names them and says why one was not sent. A key the reader sends that is missing here is still reported.
+ */
+export type ShapeInfo = { reads: string; when: string; unverified?: string };
+
+export const SHAPES: Readonly<Record<string, ShapeInfo>> = {
+  org: { reads: 'Organization: edition, sandbox, instance', when: 'always' },
+  psColumns: { reads: 'EntityParticle of PermissionSet: which Permissions… columns exist (QualifiedApiName IN …)', when: 'always', unverified: 'EntityParticle rows for PermissionSet columns' },
+  psls: { reads: 'PermissionSetLicense', when: 'always' },
+  users: { reads: 'User by Id, Username or Email (with Profile.UserLicense)', when: 'always' },
+  logins: { reads: 'UserLogin (frozen) by a User semi-join', when: 'always' },
+  assignments: { reads: 'PermissionSetAssignment by a User semi-join', when: 'always' },
+  pslAssignments: { reads: 'PermissionSetLicenseAssign by a User semi-join', when: 'always' },
+  tokens: { reads: 'OauthToken of the users (User semi-join)', when: 'an app is named (--app or the manifest)' },
+  entities: { reads: 'EntityDefinition of the objects named (sharing model)', when: 'the manifest names objects' },
+  particles: { reads: 'EntityParticle filtered by object and field (field facts)', when: 'the manifest names objects', unverified: 'EntityParticle filter on EntityDefinition.QualifiedApiName and QualifiedApiName' },
+  app: { reads: 'ConnectedApplication by Name', when: 'an app is named' },
+  eca: { reads: 'ExternalClientApplication by DeveloperName or MasterLabel', when: 'an app is named', unverified: "External Client App objects' column names" },
+  ecaPolicy: { reads: 'ExtlClntAppOauthPlcyCnfg by an ExternalClientApplication semi-join', when: 'an app is named', unverified: "External Client App objects' column names" },
+  ecaSettingsDescribe: { reads: 'describe of ExtlClntAppOauthSettings (its OauthScopes… columns)', when: 'an app is named' },
+  dependencies: { reads: 'PermissionDependency (Tooling API), user permission to user permission', when: 'grant (planning)' },
+  sets: { reads: 'PermissionSet by Id (and by a PermissionSetGroupComponent semi-join) with Permissions… columns', when: 'the user has assignments' },
+  objectPerms: { reads: 'ObjectPermissions by ParentId and SobjectType', when: 'the manifest names objects' },
+  fieldPerms: { reads: 'FieldPermissions by ParentId and Field', when: 'the manifest names fields' },
+  appAccess: { reads: 'SetupEntityAccess by SetupEntityId and ParentId', when: 'the named app exists in the org' },
+  components: { reads: 'PermissionSetGroupComponent by PermissionSetGroupId', when: 'the user is assigned a permission set group' },
+  muting: { reads: 'MutingPermissionSet by a PermissionSetGroupComponent semi-join', when: 'the user is assigned a permission set group' },
+  ecaSettings: { reads: 'ExtlClntAppOauthSettings (OauthScopes… columns) by ExternalClientApplicationId', when: 'the named app is an External Client App' },
+  crossCheckObjects: {
+    reads: 'UserEntityAccess by UserId and EntityDefinitionId IN (…)',
+    when: 'check of one or two users with object requirements',
+    unverified: 'EntityDefinitionId IN (…) beside UserId =',
+  },
+  crossCheckFields: {
+    reads: 'UserFieldAccess by UserId and EntityDefinitionId IN (…)',
+    when: 'check of one or two users with field requirements',
+    unverified: 'EntityDefinitionId IN (…) beside UserId =; DurableId = field DurableId + user Id',
+  },
+};
+
+/** The shape name of a query key (the cross-check's keys carry the user Id). */
+export const shapeOf = (key: string): string => key.split(':')[0];
