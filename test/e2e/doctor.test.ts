@@ -33,7 +33,7 @@ describe('e2e: integration doctor', function () {
     expect(result.summary.refused).to.equal(0);
     expect(byShape.get('fieldPerms')?.query).to.match(/ LIMIT 1$/);
     expect(byShape.get('crossCheckFields')?.query).not.to.include('LIMIT');
-    expect(byShape.get('components')?.status).to.equal('notApplicable');
+    expect(byShape.get('muting')?.status).to.equal('notApplicable');
     // read-only: no write of any kind reached the org
     expect((await emu.log()).filter((l) => l.method !== 'GET' && !l.path.endsWith('/composite'))).to.deep.equal([]);
   });
