@@ -128,7 +128,7 @@ describe('e2e: sf integration check', function () {
     noStackTrace(r.stderr);
   });
 
-  it('is read-only and costs the same small number of requests for 1 and for 8 users', async () => {
+  it('is read-only and costs no more requests for 8 users than for 1', async () => {
     await emu.clearLog();
     // ops@ gets access through a permission set group, which adds the group-member queries: the
     // single-user run includes one so both runs read the same kinds of data
@@ -143,7 +143,9 @@ describe('e2e: sf integration check', function () {
     const logMany = await emu.log();
     expect(writes(logOne), JSON.stringify(logOne)).to.deep.equal([]);
     expect(writes(logMany)).to.deep.equal([]);
-    expect(logMany.length, JSON.stringify(logMany.map((l) => l.path))).to.equal(logOne.length);
+    // requests do not grow with users: 8 users cost no more than 1 (one user also gets the cross-check
+    // queries against UserEntityAccess / UserFieldAccess, which are skipped above 2 users)
+    expect(logMany.length, JSON.stringify(logMany.map((l) => l.path))).to.be.at.most(logOne.length);
     expect(logOne.length, JSON.stringify(logOne.map((l) => `${l.method} ${l.path}`))).to.be.at.most(6);
   });
 });
