@@ -83,14 +83,45 @@ export const startEmulator = async (opts: EmulatorOptions): Promise<EmulatorHand
  * Writes the org into the sf auth store of the current HOME (through @salesforce/core) and sets the
  * alias. The caller sets HOME / SF_USE_GENERIC_UNIX_KEYCHAIN before @salesforce/core is first used.
  */
+/** Whether something answers HTTP at this instance URL (a running emulator): any answer counts, no answer within 1.5 s does not. */
+const isServing = async (instanceUrl: string): Promise<boolean> => {
+  try {
+    await fetch(new URL('/services/data', instanceUrl), { signal: AbortSignal.timeout(1500) });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Refuses to take over a username or alias that a running emulator in this HOME still serves. */
+const refuseLiveTakeover = (what: string, previous: string | undefined, instanceUrl: string): Promise<void> => {
+  if (!previous || previous.replace(/\/+$/, '') === instanceUrl.replace(/\/+$/, '')) return Promise.resolve();
+  return isServing(previous).then((live) => {
+    if (live) {
+      throw new Error(
+        `${what} already points at a running emulator (${previous}) in this HOME; re-pointing it would silently send that emulator's users here. Stop the other emulator, or give this one another --alias and --as user, or another HOME.`
+      );
+    }
+  });
+};
+
 export const registerOrg = async (h: { instanceUrl: string; accessToken: string; username: string; alias?: string }): Promise<void> => {
   const { AuthInfo, StateAggregator } = await import('@salesforce/core');
   const aggregator = await StateAggregator.getInstance();
   const fresh = { accessToken: h.accessToken, instanceUrl: h.instanceUrl, loginUrl: h.instanceUrl };
+  const aliased = h.alias ? aggregator.aliases.getUsername(h.alias) : undefined;
+  if (aliased && aliased !== h.username && (await aggregator.orgs.hasFile(aliased))) {
+    const other = await AuthInfo.create({ username: aliased });
+    await refuseLiveTakeover(`The alias ${h.alias ?? ''} (${aliased})`, other.getFields().instanceUrl, h.instanceUrl);
+  }
   if (await aggregator.orgs.hasFile(h.username)) {
-    // an earlier emulator run registered this username: point it at this one (new URL, new token)
+    // an earlier emulator run registered this username: point it at this one (new URL, new token), unless that
+    // emulator is still running
     const existing = await AuthInfo.create({ username: h.username });
+    const previous = existing.getFields().instanceUrl;
+    await refuseLiveTakeover(`The username ${h.username}`, previous, h.instanceUrl);
     await existing.save(fresh);
+    if (previous && previous !== h.instanceUrl) process.stderr.write(`emulator: ${h.username} pointed at ${previous} (no longer running); it now points here\n`);
   } else {
     const authInfo = await AuthInfo.create({ username: h.username, accessTokenOptions: fresh });
     await authInfo.save();

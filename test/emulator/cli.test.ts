@@ -111,3 +111,43 @@ describe('emulator CLI process', function () {
     }
   });
 });
+
+describe('emulator CLI: two emulators in one HOME', function () {
+  this.timeout(180_000);
+  const home = mkdtempSync(path.join(os.tmpdir(), 'emu-home-'));
+  const env = { ...process.env, HOME: home, SF_USE_GENERIC_UNIX_KEYCHAIN: 'true', SF_DISABLE_TELEMETRY: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' };
+  const run = (alias: string): Promise<{ child: ChildProcess; url?: string; code?: number | null; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [path.join(repoRoot, 'emulator', 'lib', 'cli.js'), '--state', path.join(repoRoot, 'emulator', 'states', 'demo.yaml'), '--alias', alias], {
+        cwd: repoRoot,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /^ready (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+        if (m) resolve({ child, url: m[1], stderr });
+      });
+      child.on('exit', (code) => resolve({ child, code, stderr }));
+    });
+  after(() => rmSync(home, { recursive: true, force: true }));
+
+  it('a second emulator does not silently take over the first one\'s user and alias while it runs; once it stopped, it says it re-pointed them', async () => {
+    const first = await run('first');
+    expect(first.url, first.stderr).to.be.a('string');
+    const second = await run('second');
+    expect(second.url, 'the second emulator must not start').to.equal(undefined);
+    expect(second.code).to.equal(1);
+    expect(second.stderr).to.contain(`already points at a running emulator (${first.url!}`);
+    first.child.kill('SIGTERM');
+    await exitCode(first.child);
+    const third = await run('second');
+    expect(third.url, third.stderr).to.be.a('string');
+    expect(third.stderr).to.contain('(no longer running); it now points here');
+    third.child.kill('SIGTERM');
+    await exitCode(third.child);
+  });
+});
