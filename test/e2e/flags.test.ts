@@ -62,15 +62,17 @@ describe('e2e: bad flags and bad input', function () {
     expect(human.stdout + human.stderr).not.to.include('undefined');
   });
 
-  it('an inactive user: exit 3, an error finding that says the user cannot authenticate and how to fix it', async () => {
+  it('an inactive user: exit 3, a failing finding (like a frozen one) that says the user cannot authenticate and how to fix it', async () => {
     const r = await check(['--user', 'former@acme.example', '--json']);
     expect(r.code, r.stderr).to.equal(3);
     const user = (r.json!.result as CheckResult).users[0];
     expect(user.username).to.equal('former@acme.example');
     expect(user.passed).to.equal(false);
     const inactive = user.findings.find((f) => f.path === 'user' && (f.message ?? '').includes('inactive'));
-    expect(inactive?.status, JSON.stringify(user.findings.slice(0, 3))).to.equal('error');
-    expect(inactive?.fix).to.match(/Reactivate/);
+    // an inactive user is something the admin can fix, not something the org cannot do: fail, not error
+    expect(inactive?.status, JSON.stringify(user.findings.slice(0, 3))).to.equal('fail');
+    expect(inactive?.id).to.equal('userStatus.missing');
+    expect(inactive?.fix).to.match(/^Activate the user/);
   });
 
   it('--users-file: blank lines, # comments, CRLF, a byte order mark and duplicates in any case are ignored', async () => {
