@@ -1,5 +1,5 @@
 /*
- * The org state file format (../shared/org-state.md): an org described by names, not Ids.
+ * The org state file format (emulator/STATE-FORMAT.md): an org described by names, not Ids.
  * The emulator compiles it into Salesforce tables with stable generated Ids.
  * This file is the contract between the emulator's parts (loader, SOQL tables, metadata deploy).
  */

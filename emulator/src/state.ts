@@ -1,5 +1,5 @@
 /*
- * Loading, validating and writing org state files (../shared/org-state.md).
+ * Loading, validating and writing org state files (emulator/STATE-FORMAT.md).
  * Validation follows the save rules in rules.ts: a file that breaks one is refused as a whole,
  * naming the rule and the place in the file.
  */
