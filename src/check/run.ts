@@ -9,6 +9,8 @@ import { DIAGNOSE_CODES, type DiagnoseCode, parseDiagnoseCode } from '../diagnos
 import type { RenderContext, ResultFormat } from '../render/formats.js';
 import type { CheckReport } from '../report/index.js';
 import type { RequirementsFlags } from '../shared/requirementsInput.js';
+import type { RiskTier } from '../salesforce/riskTiers.js';
+import type { FailOn } from '../drift/gate.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.check');
@@ -20,6 +22,12 @@ export type CheckInput = RequirementsFlags & {
   app?: string;
   /** A parsed --diagnose code */
   diagnose?: DiagnoseCode;
+  /** --excess: also everything the users hold beyond the manifest (implied by --fail-on-excess) */
+  excess?: boolean;
+  'fail-on-excess'?: RiskTier;
+  /** --baseline FILE: a previous `check --json` result to compare with */
+  baseline?: string;
+  'fail-on'?: FailOn;
 };
 
 export type CheckHooks = {
@@ -60,20 +68,24 @@ export const emitReport = async (
 };
 
 export const runCheck = async (conn: Connection, defaultUsername: string | undefined, input: CheckInput, hooks: CheckHooks = {}): Promise<CheckRun> => {
-  const [{ collectUsers, loadRequirements, evaluationOptions }, { readSnapshot }, { evaluate }, { buildReport, exitCodeOf }, { diagnoseAll, diagnosisExitCode }] =
+  const [{ collectUsers, loadRequirements, evaluationOptions }, { readSnapshot }, { evaluate }, { buildReport }, { diagnoseAll, diagnosisExitCode }, drift] =
     await Promise.all([
       import('../shared/requirementsInput.js'),
       import('../snapshot/read.js'),
       import('../evaluation/index.js'),
       import('../report/index.js'),
       import('../diagnose/index.js'),
+      import('../drift/index.js'),
     ]);
   const requirements = await loadRequirements(input);
   const { users, emails } = await collectUsers(input, defaultUsername);
   const app = input.app ?? requirements.oauth?.app;
+  // --excess / --fail-on-excess read everything the users hold; --baseline is read first (a bad file fails fast)
+  const excess = input.excess === true || input['fail-on-excess'] !== undefined;
+  const baseline = input.baseline ? await drift.readBaseline(input.baseline) : undefined;
 
   hooks.onReadStart?.(users.length);
-  const snapshot = await readSnapshot(conn, requirements, { users, emails, app }).then(
+  const snapshot = await readSnapshot(conn, requirements, { users, emails, app, excess }).then(
     (value) => (hooks.onReadEnd?.('done'), value),
     (error: unknown) => {
       hooks.onReadEnd?.('failed');
@@ -85,8 +97,12 @@ export const runCheck = async (conn: Connection, defaultUsername: string | undef
   // labels for evaluation and diagnosis are loaded here: they read no files
   const report = buildReport(requirements, snapshot, evaluate(requirements, snapshot, evaluationOptions()), app);
   if (input.diagnose) report.diagnosis = diagnoseAll(input.diagnose, snapshot, requirements, evaluationOptions());
-  // a broken link of the diagnosis is something missing (3); the check's own verdict still counts
-  const exitCode = Math.max(exitCodeOf(report), report.diagnosis ? diagnosisExitCode(report.diagnosis) : 0) as 0 | 3;
+  if (excess) report.excess = (await import('../excess/attach.js')).attachExcess(report, requirements, snapshot, input['fail-on-excess']);
+  if (baseline) report.drift = drift.compareWithBaseline(baseline, report);
+  // the gates (--fail-on-excess, --fail-on new) decide the verdict's code; a broken link of the diagnosis is
+  // something missing (3) whatever the check's own verdict
+  const verdict = drift.gatedExitCode(report, { failOnExcess: input['fail-on-excess'], failOn: input['fail-on'] });
+  const exitCode = Math.max(verdict, report.diagnosis ? diagnosisExitCode(report.diagnosis) : 0) as 0 | 3;
   return { report, exitCode, emails };
 };
 
@@ -94,10 +110,12 @@ export const runCheck = async (conn: Connection, defaultUsername: string | undef
 export const startCheckRecording = async (
   conn: Connection,
   dir: string,
-  meta: { argv: string[]; plugin: string }
+  meta: { argv: string[]; plugin: string },
+  info: (text: string) => void
 ): Promise<{ finish(exitCode: number, report: CheckReport): Promise<void>; finishWithError(error: unknown): Promise<void> }> => {
   const { startRecording, outcomeOf, errorOutcome } = await import('../snapshot/recording.js');
   const recording = await startRecording(conn, dir, { command: 'integration check', ...meta });
+  info(messages.getMessage('info.recording', [dir]));
   return {
     finish: (exitCode, report) => recording.finish(outcomeOf(exitCode, report)),
     finishWithError: (error) => recording.finish(errorOutcome(error)),

@@ -2,6 +2,7 @@
  * Findings: the verdict on one requirement item for one user. Plain data, rendered as a table,
  * JSON, JUnit or Markdown.
  */
+import type { UserExcess } from '../excess/types.js';
 
 export type FindingStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 
@@ -61,6 +62,8 @@ export type UserVerdict = {
    * items were compared and how many disagree (each a warning), or why it was not done
    */
   crossCheck?: { status: 'done' | 'notDone'; reason?: string; compared: number; disagreements: number };
+  /** With --excess: everything the user holds beyond the manifest, with source and risk tier (src/excess) */
+  excess?: UserExcess;
 };
 
 export type Summary = { passed: number; failed: number; warnings: number; skipped: number; errors: number };

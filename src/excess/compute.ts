@@ -35,18 +35,17 @@ import {
   isPublicSharingModel,
   leastPowerfulFirst,
   specialObjectAccess,
-} from '../evaluation/rules.js';
-import { dependencyClosure, dependencyTable } from '../grant/dependencies.js';
-import {
   APP_ACCESS_RISK,
   FIELD_ACCESS_RISK,
+  isRestrictive,
   OBJECT_ACCESS_RISK,
   RISK_TIERS,
-  SOURCES,
+  RISK_SOURCES,
   maxTier,
   systemPermissionRisk,
   tierRank,
-} from '../salesforce/riskTiers.js';
+} from '../salesforce/index.js';
+import { dependencyClosure, dependencyTable } from '../grant/dependencies.js';
 import type { ExcessItem, RiskTier, TierCounts, UserExcess } from './types.js';
 
 const OBJECT_FLAGS: readonly ObjectAccess[] = ['modifyAll', 'viewAll', 'viewAllFields', 'delete', 'edit', 'create', 'read'];
@@ -231,7 +230,7 @@ const systemPermissionItems = (snapshot: OrgSnapshot, user: UserAccess, sources:
   const held = new Map<string, { name: string; sources: GrantSource[] }>();
   for (const ps of sources) {
     for (const name of ps.systemPermissions) {
-      if (required.systemPermissions.has(lower(name))) continue;
+      if (required.systemPermissions.has(lower(name)) || isRestrictive(name)) continue;
       const entry = held.get(lower(name)) ?? { name, sources: [] };
       entry.sources.push(sourceFor(snapshot, user, ps, (m) => m.systemPermissions.some((p) => lower(p) === lower(name))));
       held.set(lower(name), entry);
@@ -284,7 +283,7 @@ const objectAccessItems = (snapshot: OrgSnapshot, user: UserAccess, sources: Per
         : list.includes('viewAll') || list.includes('viewAllFields')
           ? 'View All / View All Fields: every record or every field of the object'
           : 'object access the integration does not need',
-      reference: SOURCES.HELP_VIEW_ALL_MODIFY_ALL,
+      reference: RISK_SOURCES.HELP_VIEW_ALL_MODIFY_ALL,
       sources: uniqueSources(s),
       object,
       access: list,
@@ -319,7 +318,7 @@ const fieldAccessItems = (snapshot: OrgSnapshot, user: UserAccess, sources: Perm
       item: `${object}: ${total} field${total === 1 ? '' : 's'} beyond the manifest (${editList.length} editable, ${readList.length} read-only)`,
       tier: FIELD_ACCESS_RISK,
       reason: 'field-level security the integration does not need',
-      reference: SOURCES.HELP_USER_PERMISSIONS,
+      reference: RISK_SOURCES.HELP_USER_PERMISSIONS,
       sources: uniqueSources(s),
       object,
       fields: { read: readList, edit: editList },
@@ -347,7 +346,7 @@ const appAccessItems = (snapshot: OrgSnapshot, user: UserAccess, sources: Permis
       item: `app access: ${name}`,
       tier: APP_ACCESS_RISK,
       reason: 'pre-authorized for an admin-approved app the integration does not use: another way in with this user',
-      reference: SOURCES.HELP_UNINSTALLED_APPS,
+      reference: RISK_SOURCES.HELP_UNINSTALLED_APPS,
       sources: uniqueSources(s),
       app: { id, name },
     };
@@ -375,7 +374,7 @@ const idleSetItems = (snapshot: OrgSnapshot, user: UserAccess, sources: Permissi
       item: `${kind === 'PermissionSetGroup' ? 'permission set group' : 'permission set'} ${ps.name}: grants nothing the manifest needs (${contributions.length} excess item${contributions.length === 1 ? '' : 's'})`,
       tier,
       reason: 'assigned but contributes no required item: everything it grants is excess',
-      reference: SOURCES.HELP_USER_PERMISSIONS,
+      reference: RISK_SOURCES.HELP_USER_PERMISSIONS,
       sources: [ps.sessionBased ? { ...source, via: 'session-based' } : source],
       permissionSet: { kind, name: ps.name, id: ps.id },
     });

@@ -4,6 +4,7 @@
  * the tiers.
  */
 export { computeExcess, compareExcess, countByTier, requiredAccess } from './compute.js';
+export { attachExcess } from './attach.js';
 export type { RequiredAccess } from './compute.js';
-export type { ExcessItem, ExcessKind, RiskTier, TierCounts, UserExcess } from './types.js';
+export type { ExcessItem, ExcessKind, ExcessSummary, RiskTier, TierCounts, UserExcess } from './types.js';
 export { RISK_TIERS, atOrAbove, isRiskTier, maxTier, tierRank } from '../salesforce/riskTiers.js';

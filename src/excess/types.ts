@@ -67,3 +67,12 @@ export type UserExcess = {
   /** The riskiest tier present (absent when there is no excess) */
   highest?: RiskTier;
 };
+
+/** Over all users of a check: excess items by tier, and the --fail-on-excess gate when given. */
+export type ExcessSummary = {
+  counts: TierCounts;
+  /** --fail-on-excess TIER */
+  failOn?: RiskTier;
+  /** Items at or above failOn (all users) */
+  atOrAboveFailOn?: number;
+};

@@ -6,6 +6,7 @@ import type { Finding, FindingKind, GrantSource, UserVerdict } from '../evaluati
 import type { UnresolvedUser } from '../snapshot/types.js';
 import type { Diagnosis, LinkStatus } from '../diagnose/index.js';
 import type { CheckReport } from '../report/index.js';
+import { excessSections, excessSummaryLine } from './excess.js';
 
 const SYMBOL: Record<Finding['status'], string> = { pass: '✔', fail: '✖', warn: '!', skip: '-', error: '✖' };
 
@@ -130,11 +131,13 @@ export const renderHuman = (report: CheckReport, options: { verbose?: boolean; e
     }
   }
   for (const d of report.diagnosis ?? []) lines.push('', ...renderDiagnosis(d));
+  lines.push(...excessSections(report, options.verbose));
   const s = report.summary;
   lines.push(
     '',
     `${s.passed} met, ${s.failed} missing, ${s.errors} impossible in this org, ${s.warnings} warnings, ${s.skipped} skipped.` +
-      (options.verbose === true || s.passed === 0 ? '' : ' Use --verbose to see what grants each met item.')
+      (options.verbose === true || s.passed === 0 ? '' : ' Use --verbose to see what grants each met item.'),
+    ...excessSummaryLine(report)
   );
   return lines.join('\n');
 };

@@ -12,6 +12,8 @@ import { hostname as osHostname } from 'node:os';
 import { XMLBuilder } from 'fast-xml-parser';
 import type { CheckReport } from '../report/index.js';
 import { grantedByText } from './human.js';
+import { excessJunitSuites, type JunitSuite } from './excess.js';
+import { driftJunitSuites } from './drift.js';
 
 /** When and where the check ran (defaults: started now, finished at rendering, this machine's host name). */
 export type JunitRun = { startedAt?: Date; finishedAt?: Date; hostname?: string };
@@ -75,6 +77,9 @@ export const renderJunit = (report: CheckReport, run: JunitRun = {}): string => 
       testcase: [{ '@_name': 'user exists', '@_classname': classname(u.input, 'user'), error: { '@_message': `user not resolved: ${u.reason}`, '@_type': 'unresolved', '#text': u.candidates.join(', ') } }],
     });
   }
+  // --excess and --baseline suites, with the same run attributes and properties (properties before test cases)
+  const withRun = ({ testcase, ...head }: JunitSuite): (typeof suites)[number] => ({ ...head, ...suiteAttributes, properties, testcase });
+  suites.push(...[...excessJunitSuites(report, classname), ...driftJunitSuites(report, classname)].map(withRun));
   const builder = new XMLBuilder({ ignoreAttributes: false, format: true, indentBy: '  ', suppressEmptyNode: true });
   const body = builder.build({
     testsuites: {

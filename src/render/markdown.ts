@@ -1,6 +1,8 @@
 /* Markdown for a pull-request comment or the GitHub step summary. */
 import type { CheckReport } from '../report/index.js';
 import { grantedByText } from './human.js';
+import { excessMarkdown } from './excess.js';
+import { driftMarkdown } from './drift.js';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', error: '⛔', warn: '⚠️', skip: '➖' };
@@ -27,6 +29,7 @@ export const renderMarkdown = (report: CheckReport, options: { verbose?: boolean
       out.push(`| ${ICON[f.status]} | ${cell(f.requirement)} | ${cell(detail)} | ${cell(f.fix ?? '')} |`);
     }
   }
+  out.push(...excessMarkdown(report), ...driftMarkdown(report));
   const s = report.summary;
   out.push('', `${s.passed} met · ${s.failed} missing · ${s.errors} impossible · ${s.warnings} warnings · ${s.skipped} skipped`, '');
   return out.join('\n');

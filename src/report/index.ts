@@ -6,6 +6,8 @@ import type { Summary, UserVerdict } from '../evaluation/types.js';
 import type { OrgInfo, OrgSnapshot, UnresolvedUser } from '../snapshot/types.js';
 import type { Requirements } from '../requirements/types.js';
 import type { Diagnosis } from '../diagnose/index.js';
+import type { ExcessSummary } from '../excess/types.js';
+import type { Drift } from '../drift/types.js';
 
 export type ReportIntegration = {
   name: string;
@@ -29,6 +31,10 @@ export type CheckReport = {
   summary: Summary;
   /** With --diagnose CODE: the chain of causes of that error, one entry per user */
   diagnosis?: Diagnosis[];
+  /** With --excess: excess items by tier over all users, and the --fail-on-excess gate */
+  excess?: ExcessSummary;
+  /** With --baseline FILE: what changed since that earlier check */
+  drift?: Drift;
 };
 
 /** Finding counts by status over every verdict. */

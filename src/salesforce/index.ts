@@ -10,3 +10,4 @@ export * from './objectAccess.js';
 export * from './sharing.js';
 export * from './licences.js';
 export * from './oauth.js';
+export * from './riskTiers.js';

@@ -33,6 +33,8 @@
  *   https://developer.salesforce.com/docs/platform/salesforce-cli-reference/guide/cli_reference_data_delete_bulk.html
  */
 
+import { SOURCES } from './sources.js';
+
 export const RISK_TIERS = ['critical', 'high', 'medium', 'low'] as const;
 export type RiskTier = (typeof RISK_TIERS)[number];
 
@@ -47,14 +49,15 @@ export const maxTier = (a: RiskTier, b: RiskTier): RiskTier => (tierRank(a) >= t
 
 export const isRiskTier = (value: string): value is RiskTier => (RISK_TIERS as readonly string[]).includes(value);
 
-export const SOURCES = {
-  HELP_USER_PERMISSIONS: 'Salesforce Help: User Permissions (platform.admin_userperms.htm)',
-  HELP_PERMISSION_DESCRIPTIONS: 'Salesforce Help 000386319: User Profile permission descriptions',
-  HELP_VIEW_ALL_MODIFY_ALL: 'Salesforce Help: View All and Modify All Permissions Overview',
-  HELP_PRIVILEGED_MFA: 'Salesforce: phishing-resistant MFA for privileged users (Modify All Data, View All Data, Customize Application, Author Apex)',
-  HELP_HIGH_ASSURANCE: 'Salesforce Help: Require High-Assurance Session Security for Sensitive Operations',
-  HELP_UNINSTALLED_APPS: 'Salesforce Help 005132365 and 005228838: connected app usage restrictions',
-  CLI_HARD_DELETE: 'Salesforce CLI reference: data delete bulk --hard-delete',
+/** The sources of the tier table: SOURCES of sources.ts where it has them, and the ones only this table uses. */
+export const RISK_SOURCES = {
+  HELP_USER_PERMISSIONS: `${SOURCES.HELP_USER_PERMISSIONS} (platform.admin_userperms.htm)`,
+  HELP_PERMISSION_DESCRIPTIONS: 'Salesforce Help 000386319 "User Profile permission descriptions"',
+  HELP_VIEW_ALL_MODIFY_ALL: SOURCES.HELP_VIEW_ALL_MODIFY_ALL,
+  HELP_PRIVILEGED_MFA: 'Salesforce: phishing-resistant MFA for privileged users (Modify All Data, View All Data, Customize Application, Author Apex; Help article id not verified)',
+  HELP_HIGH_ASSURANCE: 'Salesforce Security Guide "Require High-Assurance Session Security for Sensitive Operations"',
+  HELP_UNINSTALLED_APPS: `${SOURCES.HELP_CONNECTED_APP_RESTRICTIONS}; ${SOURCES.HELP_USE_ANY_API_CLIENT_CHANGE}`,
+  CLI_HARD_DELETE: 'Salesforce CLI reference "data delete bulk" --hard-delete',
 } as const;
 
 export type SystemPermissionRisk = {
@@ -65,7 +68,7 @@ export type SystemPermissionRisk = {
   tier: RiskTier;
   /** Why it is ranked so, in one sentence */
   reason: string;
-  /** Where Salesforce documents it (one of SOURCES) */
+  /** Where Salesforce documents it (one of RISK_SOURCES) */
   source: string;
 };
 
@@ -77,50 +80,59 @@ const entry = (name: string, label: string, tier: RiskTier, reason: string, sour
  */
 export const SYSTEM_PERMISSION_RISKS: readonly SystemPermissionRisk[] = [
   // critical: every record, the org's code and configuration, or any permission for anyone
-  entry('ModifyAllData', 'Modify All Data', 'critical', 'create, edit and delete every record, ignoring sharing', SOURCES.HELP_PRIVILEGED_MFA),
-  entry('ViewAllData', 'View All Data', 'critical', 'read every record, ignoring sharing (a whole-org export)', SOURCES.HELP_PRIVILEGED_MFA),
-  entry('AuthorApex', 'Author Apex', 'critical', 'write and run Apex code, which runs without the user’s permission checks', SOURCES.HELP_PRIVILEGED_MFA),
-  entry('CustomizeApplication', 'Customize Application', 'critical', 'change the org’s configuration, including connected apps and security settings', SOURCES.HELP_PRIVILEGED_MFA),
-  entry('ManageUsers', 'Manage Users', 'critical', 'create and edit users, reset passwords, assign any profile or permission set', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('AssignPermissionSets', 'Assign Permission Sets', 'critical', 'assign any permission set, including to itself', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ManageProfilesPermissionsets', 'Manage Profiles and Permission Sets', 'critical', 'change what any profile or permission set grants', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ModifyMetadata', 'Modify Metadata Through Metadata API Functions', 'critical', 'deploy metadata, including permission sets and Apex settings', SOURCES.HELP_USER_PERMISSIONS),
+  entry('ModifyAllData', 'Modify All Data', 'critical', 'create, edit and delete every record, ignoring sharing', RISK_SOURCES.HELP_PRIVILEGED_MFA),
+  entry('ViewAllData', 'View All Data', 'critical', 'read every record, ignoring sharing (a whole-org export)', RISK_SOURCES.HELP_PRIVILEGED_MFA),
+  entry('AuthorApex', 'Author Apex', 'critical', 'write and run Apex code, which runs without the user’s permission checks', RISK_SOURCES.HELP_PRIVILEGED_MFA),
+  entry('CustomizeApplication', 'Customize Application', 'critical', 'change the org’s configuration, including connected apps and security settings', RISK_SOURCES.HELP_PRIVILEGED_MFA),
+  entry('ManageUsers', 'Manage Users', 'critical', 'create and edit users, reset passwords, assign any profile or permission set', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('AssignPermissionSets', 'Assign Permission Sets', 'critical', 'assign any permission set, including to itself', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ManageProfilesPermissionsets', 'Manage Profiles and Permission Sets', 'critical', 'change what any profile or permission set grants', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ModifyMetadata', 'Modify Metadata Through Metadata API Functions', 'critical', 'deploy metadata, including permission sets and Apex settings', RISK_SOURCES.HELP_USER_PERMISSIONS),
   // high: bulk export or destruction, decrypted data, app authorization, security settings
-  entry('ExportReport', 'Export Reports', 'high', 'export report results, the usual path of bulk data theft', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('DataExport', 'Weekly Data Export', 'high', 'run the org-wide Data Export service', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('BulkApiHardDelete', 'Bulk API Hard Delete', 'high', 'delete records permanently, bypassing the Recycle Bin', SOURCES.CLI_HARD_DELETE),
-  entry('ViewEncryptedData', 'View Encrypted Data', 'high', 'see the plain values of encrypted fields', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('CanApproveUninstalledApps', 'Approve Uninstalled Connected Apps', 'high', 'authorize connected apps that are not installed in the org (how the 2025 connected-app breaches got in)', SOURCES.HELP_UNINSTALLED_APPS),
-  entry('UseAnyApiClient', 'Use Any API Client', 'high', 'use any API client when API Access Control restricts them', SOURCES.HELP_UNINSTALLED_APPS),
-  entry('ManageRemoteAccess', 'Manage Connected Apps', 'high', 'create and change connected apps and their policies', SOURCES.HELP_HIGH_ASSURANCE),
-  entry('ManageEncryptionKeys', 'Manage Encryption Keys', 'high', 'manage Platform Encryption keys', SOURCES.HELP_HIGH_ASSURANCE),
-  entry('ManageAuthProviders', 'Manage Auth. Providers', 'high', 'change how users sign in', SOURCES.HELP_HIGH_ASSURANCE),
-  entry('ManageCertificates', 'Manage Certificates', 'high', 'manage certificates and single sign-on keys', SOURCES.HELP_HIGH_ASSURANCE),
-  entry('ManageIpAddresses', 'Manage IP Addresses', 'high', 'change the org’s trusted network ranges', SOURCES.HELP_HIGH_ASSURANCE),
-  entry('ManageLoginAccessPolicies', 'Manage Login Access Policies', 'high', 'change who may log in as other users', SOURCES.HELP_HIGH_ASSURANCE),
-  entry('ManagePasswordPolicies', 'Manage Password Policies', 'high', 'change password policies', SOURCES.HELP_HIGH_ASSURANCE),
-  entry('ManageSharing', 'Manage Sharing', 'high', 'change org-wide defaults and sharing rules', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ManageInternalUsers', 'Manage Internal Users', 'high', 'create and edit internal users', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ResetPasswords', 'Reset User Passwords and Unlock Users', 'high', 'reset other users’ passwords', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ManageRoles', 'Manage Roles', 'high', 'change the role hierarchy, and with it record access', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('InstallPackaging', 'Download AppExchange Packages', 'high', 'install and uninstall packages', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ManageNamedCredentials', 'Manage Named Credentials', 'high', 'change stored credentials of external systems', SOURCES.HELP_USER_PERMISSIONS),
-  entry('QueryAllFiles', 'Query All Files', 'high', 'read every file in the org through the API', SOURCES.HELP_USER_PERMISSIONS),
+  entry('ExportReport', 'Export Reports', 'high', 'export report results, the usual path of bulk data theft', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('DataExport', 'Weekly Data Export', 'high', 'run the org-wide Data Export service', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('BulkApiHardDelete', 'Bulk API Hard Delete', 'high', 'delete records permanently, bypassing the Recycle Bin', RISK_SOURCES.CLI_HARD_DELETE),
+  entry('ViewEncryptedData', 'View Encrypted Data', 'high', 'see the plain values of encrypted fields', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('CanApproveUninstalledApps', 'Approve Uninstalled Connected Apps', 'high', 'authorize connected apps that are not installed in the org (how the 2025 connected-app breaches got in)', RISK_SOURCES.HELP_UNINSTALLED_APPS),
+  entry('UseAnyApiClient', 'Use Any API Client', 'high', 'use any API client when API Access Control restricts them', RISK_SOURCES.HELP_UNINSTALLED_APPS),
+  entry('ManageRemoteAccess', 'Manage Connected Apps', 'high', 'create and change connected apps and their policies', RISK_SOURCES.HELP_HIGH_ASSURANCE),
+  entry('ManageEncryptionKeys', 'Manage Encryption Keys', 'high', 'manage Platform Encryption keys', RISK_SOURCES.HELP_HIGH_ASSURANCE),
+  entry('ManageAuthProviders', 'Manage Auth. Providers', 'high', 'change how users sign in', RISK_SOURCES.HELP_HIGH_ASSURANCE),
+  entry('ManageCertificates', 'Manage Certificates', 'high', 'manage certificates and single sign-on keys', RISK_SOURCES.HELP_HIGH_ASSURANCE),
+  entry('ManageIpAddresses', 'Manage IP Addresses', 'high', 'change the org’s trusted network ranges', RISK_SOURCES.HELP_HIGH_ASSURANCE),
+  entry('ManageLoginAccessPolicies', 'Manage Login Access Policies', 'high', 'change who may log in as other users', RISK_SOURCES.HELP_HIGH_ASSURANCE),
+  entry('ManagePasswordPolicies', 'Manage Password Policies', 'high', 'change password policies', RISK_SOURCES.HELP_HIGH_ASSURANCE),
+  entry('ManageSharing', 'Manage Sharing', 'high', 'change org-wide defaults and sharing rules', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ManageInternalUsers', 'Manage Internal Users', 'high', 'create and edit internal users', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ResetPasswords', 'Reset User Passwords and Unlock Users', 'high', 'reset other users’ passwords', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ManageRoles', 'Manage Roles', 'high', 'change the role hierarchy, and with it record access', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('InstallPackaging', 'Download AppExchange Packages', 'high', 'install and uninstall packages', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ManageNamedCredentials', 'Manage Named Credentials', 'high', 'change stored credentials of external systems', RISK_SOURCES.HELP_USER_PERMISSIONS),
+  entry('QueryAllFiles', 'Query All Files', 'high', 'read every file in the org through the API', RISK_SOURCES.HELP_USER_PERMISSIONS),
   // medium: broad visibility, transfers, mass imports
-  entry('ViewAllUsers', 'View All Users', 'medium', 'see every user record', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ViewSetup', 'View Setup and Configuration', 'medium', 'read the org’s whole configuration, including security settings', SOURCES.HELP_USER_PERMISSIONS),
-  entry('ViewAllProfiles', 'View All Profiles', 'medium', 'read every profile', SOURCES.HELP_USER_PERMISSIONS),
-  entry('ViewRoles', 'View Roles and Role Hierarchy', 'medium', 'read the role hierarchy', SOURCES.HELP_USER_PERMISSIONS),
-  entry('ViewEventLogFiles', 'View Event Log Files', 'medium', 'read event monitoring logs of every user', SOURCES.HELP_USER_PERMISSIONS),
-  entry('TransferAnyEntity', 'Transfer Record', 'medium', 'change the owner of records the user can read', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('TransferAnyLead', 'Transfer Leads', 'medium', 'change the owner of any lead', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ImportCustomObjects', 'Import Custom Objects', 'medium', 'mass-import custom object records', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ImportLeads', 'Import Leads', 'medium', 'mass-import leads', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ManageDataIntegrations', 'Manage Data Integrations', 'medium', 'configure data integrations', SOURCES.HELP_USER_PERMISSIONS),
-  entry('ManageCustomPermissions', 'Manage Custom Permissions', 'medium', 'create and change custom permissions', SOURCES.HELP_USER_PERMISSIONS),
-  entry('ViewAllActivities', 'View All Activities', 'medium', 'read every task and event', SOURCES.HELP_PERMISSION_DESCRIPTIONS),
-  entry('ApiEnabled', 'API Enabled', 'medium', 'use every Salesforce API', SOURCES.HELP_USER_PERMISSIONS),
+  entry('ViewAllUsers', 'View All Users', 'medium', 'see every user record', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ViewSetup', 'View Setup and Configuration', 'medium', 'read the org’s whole configuration, including security settings', RISK_SOURCES.HELP_USER_PERMISSIONS),
+  entry('ViewAllProfiles', 'View All Profiles', 'medium', 'read every profile', RISK_SOURCES.HELP_USER_PERMISSIONS),
+  entry('ViewRoles', 'View Roles and Role Hierarchy', 'medium', 'read the role hierarchy', RISK_SOURCES.HELP_USER_PERMISSIONS),
+  entry('ViewEventLogFiles', 'View Event Log Files', 'medium', 'read event monitoring logs of every user', RISK_SOURCES.HELP_USER_PERMISSIONS),
+  entry('TransferAnyEntity', 'Transfer Record', 'medium', 'change the owner of records the user can read', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('TransferAnyLead', 'Transfer Leads', 'medium', 'change the owner of any lead', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ImportCustomObjects', 'Import Custom Objects', 'medium', 'mass-import custom object records', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ImportLeads', 'Import Leads', 'medium', 'mass-import leads', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ManageDataIntegrations', 'Manage Data Integrations', 'medium', 'configure data integrations', RISK_SOURCES.HELP_USER_PERMISSIONS),
+  entry('ManageCustomPermissions', 'Manage Custom Permissions', 'medium', 'create and change custom permissions', RISK_SOURCES.HELP_USER_PERMISSIONS),
+  entry('ViewAllActivities', 'View All Activities', 'medium', 'read every task and event', RISK_SOURCES.HELP_PERMISSION_DESCRIPTIONS),
+  entry('ApiEnabled', 'API Enabled', 'medium', 'use every Salesforce API', RISK_SOURCES.HELP_USER_PERMISSIONS),
 ];
+
+/**
+ * Permissions that take access away rather than give it: never excess. API Only User (`ApiUserOnly`)
+ * restricts the user to API access, no UI login (HELP_PERMISSION_DESCRIPTIONS; the Salesforce
+ * Integration licence's "Minimum Access - API Only Integrations" profile holds it).
+ */
+export const RESTRICTIVE_PERMISSIONS: readonly string[] = ['ApiUserOnly'];
+
+export const isRestrictive = (name: string): boolean => RESTRICTIVE_PERMISSIONS.some((p) => p.toLowerCase() === name.toLowerCase());
 
 const BY_NAME = new Map(SYSTEM_PERMISSION_RISKS.map((r) => [r.name.toLowerCase(), r]));
 
@@ -131,7 +143,7 @@ export const systemPermissionRisk = (name: string): SystemPermissionRisk =>
     label: name,
     tier: 'low',
     reason: 'a permission the integration does not need',
-    source: SOURCES.HELP_USER_PERMISSIONS,
+    source: RISK_SOURCES.HELP_USER_PERMISSIONS,
   };
 
 /** Object access flags (ObjectPermissions columns) and their tier when held beyond the manifest. */

@@ -43,6 +43,7 @@ import {
   customPermissionDefinitions,
   customPermissionNames,
 } from './customPermissions.js';
+import { allPermissionColumns, excessFirstRound, excessSecondRound, excessSnapshotFields, mergeExcessReads } from './excessReads.js';
 
 export type ReadOptions = {
   /** Usernames, emails or User Ids, as the user typed them */
@@ -62,6 +63,8 @@ export type ReadOptions = {
    * UserFieldAccess (default true; grant plans from the sources only and does not need it)
    */
   crossCheck?: boolean;
+  /** check --excess: also read everything the users' sets grant beyond the manifest (excessReads.ts) */
+  excess?: boolean;
 };
 
 const USER_ID = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
@@ -283,6 +286,7 @@ const firstRound = (requirements: Requirements, options: ReadOptions, appName: s
       { key: 'ecaSettings', optional: true, soql: `SELECT FIELDS(STANDARD) FROM ExtlClntAppOauthSettings WHERE ${ofEca}` }
     );
   }
+  if (options.excess) first.push(...excessFirstRound());
   if (options.includeDependencies) {
     first.push({
       key: 'dependencies',
@@ -298,9 +302,10 @@ const firstRound = (requirements: Requirements, options: ReadOptions, appName: s
 /**
  * Round trip 2: every set once — the assigned ones, their groups' aggregate sets and the groups' members
  * (round trip 1 read the members) — with the relevant columns, their object, field and app access. Ids
- * are chunked under the statement limit, so a thousand users' sets take one query per kind.
+ * are chunked under the statement limit, so a thousand users' sets take one query per kind. With --excess
+ * the object and field permissions are read without the manifest's filter.
  */
-const secondRound = (requirements: Requirements, objects: string[], columns: string[], setIds: string[], memberIds: string[], appId: string | undefined): BatchQuery[] => {
+const secondRound = (requirements: Requirements, objects: string[], columns: string[], setIds: string[], memberIds: string[], appId: string | undefined, excess = false): BatchQuery[] => {
   const psColumns = [
     'Id', 'Name', 'Label', 'Type', 'Description', 'IsOwnedByProfile', 'ProfileId', 'Profile.Name',
     'PermissionSetGroupId', 'PermissionSetGroup.DeveloperName', 'HasActivationRequired', 'License.DeveloperName',
@@ -308,23 +313,26 @@ const secondRound = (requirements: Requirements, objects: string[], columns: str
   ].join(', ');
   const mutingColumns = ['Id', 'DeveloperName', 'MasterLabel', ...columns.map((c) => `Permissions${c}`)].join(', ');
   const second: BatchQuery[] = [];
-  const objectFilter = objects.length > 0 ? ` AND SobjectType IN ${inList(objects)}` : '';
+  // --excess: every object and field permission of the sets, not only the manifest's
+  const objectFilter = objects.length > 0 && !excess ? ` AND SobjectType IN ${inList(objects)}` : '';
   const qualifiedFields = unique(requirements.objects.flatMap((o) => o.fields.map((f) => `${o.object}.${f.field}`)));
+  const fieldChunks = excess ? [[]] : chunkForInList(qualifiedFields, HALF_IN_LIST_CHARS);
+  const fieldFilter = (chunk: string[]): string => (chunk.length > 0 ? ` AND Field IN ${inList(chunk)}` : '');
   for (const chunk of chunkForInList(setIds, HALF_IN_LIST_CHARS)) {
     second.push({ key: 'sets', soql: `SELECT ${psColumns} FROM PermissionSet WHERE Id IN ${inList(chunk)}` });
-    if (objects.length > 0) {
+    if (objects.length > 0 || excess) {
       second.push({
         key: 'objectPerms',
         soql: `SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords, PermissionsViewAllFields FROM ObjectPermissions WHERE ParentId IN ${inList(chunk)}${objectFilter}`,
       });
     }
-    for (const fieldChunk of chunkForInList(qualifiedFields, HALF_IN_LIST_CHARS)) {
+    for (const fieldChunk of fieldChunks) {
       second.push({
         key: 'fieldPerms',
-        soql: `SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${inList(chunk)} AND Field IN ${inList(fieldChunk)}`,
+        soql: `SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN ${inList(chunk)}${fieldFilter(fieldChunk)}`,
       });
     }
-    if (appId) {
+    if (appId && !excess) {
       second.push({ key: 'appAccess', soql: `SELECT ParentId, SetupEntityId FROM SetupEntityAccess WHERE SetupEntityId = ${soqlString(appId)} AND ParentId IN ${inList(chunk)}` });
     }
   }
@@ -599,10 +607,13 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   // ---- round trip 2 (+ a Connected App's readMetadata in parallel) ------------------------------
   const crossCheck = options.crossCheck === false ? { queries: [] } : crossCheckQueries(requirements, userIds, r1.get('entities') ?? [], r1.get('particles') ?? []);
   const customDefinitions = customPermissionDefinitions(customNames, r1.get('customPermissions') ?? []);
+  // --excess only: every Permissions… column (none read otherwise)
+  const allColumns = allPermissionColumns(r1);
   const second = [
-    ...secondRound(requirements, objects, columns, setIds, memberIds, appId),
+    ...secondRound(requirements, objects, columns, setIds, memberIds, appId, options.excess),
     // every set by Id (the groups' members among them): no member semi-join needed
     ...customPermissionAccessQueries(Object.values(customDefinitions).map((d) => d.id), setIds, []),
+    ...excessSecondRound(options.excess, allColumns.filter((c) => !columns.includes(c)), setIds),
     ...crossCheck.queries,
   ];
   const bestEffortErrors: BestEffortErrors = new Map();
@@ -617,6 +628,7 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   ]);
   const permissionSets = assembleSources(r2, components, columns);
   assignCustomPermissions(permissionSets, customDefinitions, r2.get('customPermissionAccess') ?? []);
+  mergeExcessReads(permissionSets, r2);
 
   // ---- round trip 3 (only when the org has no column for a relevant permission) -------------------
   if (noColumn.length > 0) await readMissingColumns(conn, permissionSets, noColumn);
@@ -632,11 +644,12 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     users,
     unresolvedUsers: unresolved,
     permissionSets,
-    availablePermissions: unique([...available, ...noColumn]).sort(),
+    availablePermissions: unique([...available, ...allColumns, ...noColumn]).sort(),
     objects: assembleObjects(objects, r1),
     permissionSetLicenses: Object.fromEntries((r1.get('psls') ?? []).map((p) => [str(p.DeveloperName), str(p.MasterLabel)])),
     permissionDependencies: dependenciesOf(r1),
     app: appFrom(appName, appRow, ecaRow, appMeta, r1),
     ...(customNames.length > 0 ? { customPermissions: customDefinitions } : {}),
+    ...excessSnapshotFields(options.excess, r1),
   };
 };

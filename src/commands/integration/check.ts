@@ -6,6 +6,7 @@ import { writeJsonEnvelope } from '../../shared/jsonOutput.js';
 import { exitCodesHelpSection, contractExitCode } from '../../shared/exitCodes.js';
 import { appFlag, requirementsFlags, userFlag, usersFileFlag } from '../../flags.js';
 import { RESULT_FORMATS, type ResultFormat } from '../../render/formats.js';
+import { excessAndDriftFlags } from '../../check/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.check');
@@ -35,6 +36,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     'output-file': Flags.string({ summary: messages.getMessage('flags.output-file.summary') }),
     verbose: Flags.boolean({ summary: messages.getMessage('flags.verbose.summary') }),
     record: Flags.directory({ summary: messages.getMessage('flags.record.summary'), description: messages.getMessage('flags.record.description') }),
+    ...excessAndDriftFlags,
     diagnose: Flags.string({
       summary: messages.getMessage('flags.diagnose.summary'),
       description: messages.getMessage('flags.diagnose.description', [DIAGNOSE_CODES.join(', ')]),
@@ -54,9 +56,8 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
     const recording = flags.record
-      ? await startCheckRecording(conn, flags.record, { argv: this.argv, plugin: `${this.config.pjson.name}@${this.config.pjson.version}` })
+      ? await startCheckRecording(conn, flags.record, { argv: this.argv, plugin: `${this.config.pjson.name}@${this.config.pjson.version}` }, (t) => this.info(t))
       : undefined;
-    if (flags.record) this.info(messages.getMessage('info.recording', [flags.record]));
     const { report, exitCode, emails } = await runCheck(conn, org.getUsername(), { ...flags, diagnose }, {
       onReadStart: (users) => this.spinner.start(messages.getMessage('progress.reading', [String(users), org.getUsername() ?? org.getOrgId()])),
       onReadEnd: (outcome) => this.spinner.stop(outcome === 'done' ? undefined : outcome),
@@ -64,8 +65,8 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
       await recording?.finishWithError(error);
       throw error;
     });
-    const options = { format: flags['result-format'], outputFile: flags['output-file'], json: this.jsonEnabled() };
-    await emitReport(report, { ...options, context: { verbose: flags.verbose, emails, startedAt } }, { log: (t) => this.log(t), info: (t) => this.info(t) });
+    const options = { format: flags['result-format'], outputFile: flags['output-file'], json: this.jsonEnabled(), context: { verbose: flags.verbose, emails, startedAt } };
+    await emitReport(report, options, { log: (t) => this.log(t), info: (t) => this.info(t) });
     process.exitCode = exitCode;
     await recording?.finish(exitCode, report);
     return report;

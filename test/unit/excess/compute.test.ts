@@ -91,6 +91,14 @@ describe('excess privilege', () => {
       expect(excess.items[0].tier).to.equal('high');
     });
 
+    it('API Only User restricts rather than grants: never excess (Help 000386319)', () => {
+      const spec: OrgSpec = {
+        profiles: [{ ...MINIMUM_ACCESS, systemPermissions: ['ApiEnabled', 'ApiUserOnly', 'RunReports'], objectPermissions: { Contact: ['read'] }, fieldPermissions: { 'Contact.Email': 'read', 'Contact.Phone': 'read' } }],
+        users: [{ username: SYNC, profile: MINIMUM_ACCESS.name }],
+      };
+      expect(keys(excessOf(spec, SYNC))).to.deep.equal(['systemPermission:RunReports']);
+    });
+
     it('Edit Events is required by Event create/edit (Event has no object permissions: rules.ts specialObjectAccess)', () => {
       const requirements = makeRequirements({ systemPermissions: ['ApiEnabled'], objects: { Event: { access: ['create', 'edit'] } } });
       const spec: OrgSpec = { profiles: [{ ...MINIMUM_ACCESS, systemPermissions: ['ApiEnabled', 'EditEvent', 'EditTask'] }], users: [{ username: SYNC, profile: MINIMUM_ACCESS.name }] };
