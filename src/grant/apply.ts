@@ -111,8 +111,12 @@ const planCanonical = (plan: PermissionSetPlan): string =>
     customPermissions: (plan.customPermissions ?? []).map((c) => c.name),
   });
 
-/** Read the org's copy of the set (one readMetadata request). */
-export const readOrgCopy = async (conn: Connection, plan: PermissionSetPlan): Promise<OrgCopy> => {
+/**
+ * Read the org's copy of the set (one readMetadata request), unless the snapshot's look-up by name
+ * (`probe`, read with the snapshot) already says the org has no set of that name.
+ */
+export const readOrgCopy = async (conn: Connection, plan: PermissionSetPlan, probe?: { name: string; exists: boolean }): Promise<OrgCopy> => {
+  if (probe && probe.name === plan.name && !probe.exists) return { exists: false, ours: false, xmlEquivalent: false };
   let record: MetaPerm | undefined;
   try {
     const result = (await withRetry(() => conn.metadata.read('PermissionSet', [plan.name]))) as unknown as MetaPerm | MetaPerm[];
@@ -210,7 +214,14 @@ export type AssignmentOutcome = {
   item: string;
   status: 'assigned' | 'alreadyAssigned' | 'failed';
   message?: string;
+  /** The assigned permission set's Id (permission set items that were assigned) */
+  permissionSetId?: string;
 };
+
+/** The sets an assignment added, for a re-read that reuses the rest (ReadOptions.refresh). */
+export const assignedSetIds = (outcomes: AssignmentOutcome[]): string[] => [
+  ...new Set(outcomes.flatMap((o) => (o.status === 'assigned' && o.permissionSetId ? [o.permissionSetId] : []))),
+];
 
 type CompositeSobjectsResult = Array<{ id?: string; success: boolean; errors: Array<{ statusCode?: string; message?: string }> }>;
 
@@ -285,11 +296,13 @@ export const assign = async (
     if (!setLookup || (setLookup.body as { totalSize?: number } | null)?.totalSize === 0) {
       throw messages.createError('error.SetNotFoundAfterDeploy', [plan.name]);
     }
+    const setId = (setLookup.body as { records?: Array<{ Id?: string }> }).records?.[0]?.Id;
     const insert = response.compositeResponse.find((r) => r.referenceId === 'assign');
     const results = Array.isArray(insert?.body) ? (insert.body as CompositeSobjectsResult) : [];
     slice.forEach((r, n) => {
       const res = results[n];
-      if (res?.success) outcomes.push({ username: r.username, item: r.item, status: 'assigned' });
+      const isSet = (r.record.attributes as { type: string }).type === 'PermissionSetAssignment';
+      if (res?.success) outcomes.push({ username: r.username, item: r.item, status: 'assigned', ...(isSet && setId ? { permissionSetId: setId } : {}) });
       else if (res?.errors?.some((e) => e.statusCode === 'DUPLICATE_VALUE')) outcomes.push({ username: r.username, item: r.item, status: 'alreadyAssigned' });
       else {
         const why = res?.errors?.map((e) => `${e.statusCode ?? ''}: ${e.message ?? ''}`).join('; ') ?? JSON.stringify(insert?.body ?? 'no result');

@@ -65,9 +65,23 @@ export type ReadOptions = {
   crossCheck?: boolean;
   /** check --excess: also read everything the users' sets grant beyond the manifest (excessReads.ts) */
   excess?: boolean;
+  /**
+   * A re-read right after this tool's own change (grant's re-check): reuse `previous`'s round trip 1 except
+   * what a grant, an assignment or a reduction changes — the users' permission set and licence assignments —
+   * which travel with round trip 2, so the re-read is one round trip. `setIds` are the sets the change added
+   * (e.g. the set just assigned); a set the fresh assignments name that was read neither before nor here is
+   * read in one more round trip, so the result is the same as a full read's.
+   */
+  refresh?: { previous: OrgSnapshot; setIds?: string[] };
+  /** grant: also look up the permission set of this name (does the org have it? then its copy is worth reading) */
+  probeSetName?: string;
 };
 
 const USER_ID = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
+
+/** What a refresh of a snapshot reuses: its round trip 1 and its connected app's metadata (see ReadOptions.refresh). */
+type FirstRead = { r1: Map<string, SoqlRecord[]>; appMeta: MetadataRecord[] };
+const firstReads = new WeakMap<OrgSnapshot, FirstRead>();
 
 
 /**
@@ -585,23 +599,83 @@ const dependenciesOf = (r1: Map<string, SoqlRecord[]>): Record<string, string[]>
   return dependencies;
 };
 
-export const readSnapshot = async (conn: Connection, requirements: Requirements, options: ReadOptions): Promise<OrgSnapshot> => {
-  const objects = unique(requirements.objects.map((o) => o.object)).sort();
-  const fieldNames = unique(requirements.objects.flatMap((o) => o.fields.map((f) => f.field))).sort();
-  const appName = options.app ?? requirements.oauth?.app;
-  // ---- round trip 1 -------------------------------------------------------------------------
-  const customNames = customPermissionNames(requirements);
-  const r1 = await runQueries(conn, [...firstRound(requirements, options, appName, objects, fieldNames), ...customPermissionDefinitionQueries(customNames)]);
-  const { available, columns, noColumn } = permissionColumns(requirements, r1);
-  const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? [], options.emails ?? []);
-  const userIds = matched.map((m) => str(m.row.Id));
+/** The users' assignments and the sets to read for them: the assigned ones and their groups' members. */
+const setsOf = (r1: Map<string, SoqlRecord[]>, userIds: string[]): { assignments: SoqlRecord[]; components: SoqlRecord[]; memberIds: string[]; setIds: string[] } => {
   const userIdSet = new Set(userIds);
   const assignments = (r1.get('assignments') ?? []).filter((a) => userIdSet.has(str(a.AssigneeId)));
   const assignedIds = unique(assignments.map((a) => str(a.PermissionSetId))).sort();
   const groupIds = new Set(assignments.map((a) => str(a.PermissionSetGroupId)).filter(Boolean));
   const components = (r1.get('components') ?? []).filter((c) => groupIds.has(str(c.PermissionSetGroupId)));
   const memberIds = unique(components.map((c) => str(c.PermissionSetId))).sort();
-  const setIds = unique([...assignedIds, ...memberIds]).sort();
+  return { assignments, components, memberIds, setIds: unique([...assignedIds, ...memberIds]).sort() };
+};
+
+/** The sets a refresh is told the change added (read with the others in round trip 2). */
+const addedSetIds = (options: ReadOptions): string[] => options.refresh?.setIds ?? [];
+
+/** A refresh's fresh copy of what a change of assignments alters, by the users' Ids (travels in round trip 2). */
+const refreshQueries = (userIds: string[]): BatchQuery[] =>
+  chunkForInList(userIds, IN_LIST_CHARS).flatMap((chunk) => [
+    { key: 'refreshAssignments', soql: `SELECT AssigneeId, PermissionSetId, PermissionSetGroupId FROM PermissionSetAssignment WHERE AssigneeId IN ${inList(chunk)}` },
+    { key: 'refreshPslAssignments', soql: `SELECT AssigneeId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId IN ${inList(chunk)}` },
+  ]);
+
+/** Appends b's rows to a's, key by key. */
+const mergeRows = (a: Map<string, SoqlRecord[]>, b: Map<string, SoqlRecord[]>): void => {
+  for (const [key, rows] of b) a.set(key, [...(a.get(key) ?? []), ...rows]);
+};
+
+/** A Connected App's policies and scopes (readMetadata), when the named app is one. */
+const readAppMetadata = (conn: Connection, appName: string | undefined): Promise<MetadataRecord[]> =>
+  appName
+    ? readMetadata(conn, 'ConnectedApp', [appName]).catch((error: unknown) => {
+        // a policy verdict from data that failed to load would be wrong: no verdict instead
+        throw toOrgError(error, `connected app ${appName} (readMetadata)`, conn);
+      })
+    : Promise.resolve([]);
+
+/** grant: the look-up of its permission set by name (ReadOptions.probeSetName), in round trip 2. */
+const probeQueries = (name: string | undefined): BatchQuery[] =>
+  name ? [{ key: 'probedSet', soql: `SELECT Id, Name FROM PermissionSet WHERE Name = ${soqlString(name)} AND IsOwnedByProfile = false` }] : [];
+
+const probedSetOf = (name: string | undefined, r2: Map<string, SoqlRecord[]>): Pick<OrgSnapshot, 'probedSet'> =>
+  name ? { probedSet: { name, exists: (r2.get('probedSet') ?? []).length > 0 } } : {};
+
+/**
+ * A refresh: the fresh assignments (read with round trip 2) replace round trip 1's; a set they name that
+ * was not read (assigned by someone else meanwhile) is read now, so the result equals a full read's.
+ */
+const applyRefresh = async (
+  conn: Connection,
+  r1: Map<string, SoqlRecord[]>,
+  r2: Map<string, SoqlRecord[]>,
+  userIds: string[],
+  readIds: string[],
+  setQueries: (ids: string[], members: string[]) => BatchQuery[]
+): Promise<{ assignments: SoqlRecord[]; components: SoqlRecord[] }> => {
+  r1.set('assignments', r2.get('refreshAssignments') ?? []);
+  r1.set('pslAssignments', r2.get('refreshPslAssignments') ?? []);
+  const fresh = setsOf(r1, userIds);
+  const read = new Set(readIds);
+  const missing = fresh.setIds.filter((id) => !read.has(id));
+  if (missing.length > 0) mergeRows(r2, await runQueries(conn, setQueries(missing, fresh.memberIds.filter((id) => !read.has(id)))));
+  return fresh;
+};
+
+export const readSnapshot = async (conn: Connection, requirements: Requirements, options: ReadOptions): Promise<OrgSnapshot> => {
+  const objects = unique(requirements.objects.map((o) => o.object)).sort();
+  const fieldNames = unique(requirements.objects.flatMap((o) => o.fields.map((f) => f.field))).sort();
+  const appName = options.app ?? requirements.oauth?.app;
+  // ---- round trip 1 (reused by a refresh) ------------------------------------------------------
+  const customNames = customPermissionNames(requirements);
+  const reuse = options.refresh ? firstReads.get(options.refresh.previous) : undefined;
+  const r1 = reuse ? new Map(reuse.r1) : await runQueries(conn, [...firstRound(requirements, options, appName, objects, fieldNames), ...customPermissionDefinitionQueries(customNames)]);
+  const { available, columns, noColumn } = permissionColumns(requirements, r1);
+  const { matched, unresolved } = resolveUsers(options.users, r1.get('users') ?? [], options.emails ?? []);
+  const userIds = matched.map((m) => str(m.row.Id));
+  const initial = setsOf(r1, userIds);
+  const { memberIds } = initial;
+  const setIds = unique([...initial.setIds, ...addedSetIds(options)]).sort();
   const { appRow, ecaRow, appId } = appRowsOf(r1);
 
   // ---- round trip 2 (+ a Connected App's readMetadata in parallel) ------------------------------
@@ -609,23 +683,19 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   const customDefinitions = customPermissionDefinitions(customNames, r1.get('customPermissions') ?? []);
   // --excess only: every Permissions… column (none read otherwise)
   const allColumns = allPermissionColumns(r1);
-  const second = [
-    ...secondRound(requirements, objects, columns, setIds, memberIds, appId, options.excess),
+  const setQueries = (ids: string[], members: string[]): BatchQuery[] => [
+    ...secondRound(requirements, objects, columns, ids, members, appId, options.excess),
     // every set by Id (the groups' members among them): no member semi-join needed
-    ...customPermissionAccessQueries(Object.values(customDefinitions).map((d) => d.id), setIds, []),
-    ...excessSecondRound(options.excess, allColumns.filter((c) => !columns.includes(c)), setIds),
-    ...crossCheck.queries,
+    ...customPermissionAccessQueries(Object.values(customDefinitions).map((d) => d.id), ids, []),
+    ...excessSecondRound(options.excess, allColumns.filter((c) => !columns.includes(c)), ids),
   ];
+  const second = [...setQueries(setIds, memberIds), ...crossCheck.queries, ...(reuse ? refreshQueries(userIds) : []), ...probeQueries(options.probeSetName)];
   const bestEffortErrors: BestEffortErrors = new Map();
   const [r2, appMeta] = await Promise.all([
-    second.length > 0 ? runQueries(conn, second, bestEffortErrors) : Promise.resolve(new Map<string, SoqlRecord[]>()),
-    appRow && appName
-      ? readMetadata(conn, 'ConnectedApp', [appName]).catch((error: unknown) => {
-          // a policy verdict from data that failed to load would be wrong: no verdict instead
-          throw toOrgError(error, `connected app ${appName} (readMetadata)`, conn);
-        })
-      : Promise.resolve([]),
+    runQueries(conn, second, bestEffortErrors),
+    reuse?.appMeta ?? readAppMetadata(conn, appRow ? appName : undefined),
   ]);
+  const { assignments, components } = reuse ? await applyRefresh(conn, r1, r2, userIds, setIds, setQueries) : initial;
   const permissionSets = assembleSources(r2, components, columns);
   assignCustomPermissions(permissionSets, customDefinitions, r2.get('customPermissionAccess') ?? []);
   mergeExcessReads(permissionSets, r2);
@@ -639,7 +709,7 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     const verdicts = crossChecks.get(user.id);
     if (verdicts) user.crossCheck = verdicts;
   }
-  return {
+  const snapshot: OrgSnapshot = {
     org: orgInfoOf(conn, r1),
     users,
     unresolvedUsers: unresolved,
@@ -651,5 +721,8 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     app: appFrom(appName, appRow, ecaRow, appMeta, r1),
     ...(customNames.length > 0 ? { customPermissions: customDefinitions } : {}),
     ...excessSnapshotFields(options.excess, r1),
+    ...probedSetOf(options.probeSetName, r2),
   };
+  firstReads.set(snapshot, { r1, appMeta });
+  return snapshot;
 };

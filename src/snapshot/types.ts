@@ -172,4 +172,6 @@ export type OrgSnapshot = {
   fullAccess?: boolean;
   /** With `excess: true`: connected apps and external client apps of the org, Id -> name (to name app access) */
   appNames?: Record<string, string>;
+  /** With `probeSetName` (grant): whether the org has a permission set of that name */
+  probedSet?: { name: string; exists: boolean };
 };

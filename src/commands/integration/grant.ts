@@ -87,7 +87,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     const { flags } = await this.parse(IntegrationGrant);
     const {
       collectUsers, loadRequirements, evaluationOptions, readSnapshot, evaluate, defaultPermissionSetName, permissionSetXml, planPermissionSet,
-      assign, permissionSetPath, resolveOutputDir, writePermissionSetFile,
+      assign, assignedSetIds, permissionSetPath, resolveOutputDir, writePermissionSetFile,
       buildReport, exitCodeOf, renderHuman, renderPlan, planReduction, renderReductionPlan, applyReduction,
     } = await load();
     const requirements = await loadRequirements(flags);
@@ -101,7 +101,8 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     if (flags.undo) return this.undoFromFile(flags.undo, { conn, requirements, users, app, integration, permissionSetName: flags['permission-set-name'], orgId: org.getOrgId() });
 
     this.spinner.start(messages.getMessage('progress.reading', [orgLabel]));
-    const snapshot = await readSnapshot(conn, requirements, { users, app, includeDependencies: true, crossCheck: false }).then(
+    const name = flags['permission-set-name'] ?? defaultPermissionSetName(requirements);
+    const snapshot = await readSnapshot(conn, requirements, { users, app, includeDependencies: true, crossCheck: false, probeSetName: name }).then(
       (value) => (this.spinner.stop(), value),
       (error: unknown) => {
         this.spinner.stop('failed');
@@ -110,7 +111,6 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     );
     if (snapshot.users.length === 0) throw messages.createError('error.NoUsersResolved', [users.join(', ')]);
 
-    const name = flags['permission-set-name'] ?? defaultPermissionSetName(requirements);
     const plan = planPermissionSet(requirements, snapshot, { name });
     const xml = permissionSetXml(plan);
     const before = buildReport(requirements, snapshot, evaluate(requirements, snapshot, evaluationOptions()), app);
@@ -139,6 +139,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
       force: flags.force,
       confirmProduction: !snapshot.org.isSandbox && !flags['no-prompt'],
       orgName: snapshot.org.name || orgLabel,
+      probe: snapshot.probedSet,
     });
 
     let assignments: AssignmentOutcome[] = [];
@@ -152,14 +153,17 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
       applyReduction(conn, p, {
         log: (text) => this.log(text),
         confirm: flags['no-prompt'] ? undefined : (message): Promise<boolean> => this.confirm({ message }),
-        recheck: async () => evaluate(requirements, await readSnapshot(conn, requirements, { users, app, crossCheck: false }), evaluationOptions()),
+        recheck: async () =>
+          evaluate(requirements, await readSnapshot(conn, requirements, { users, app, crossCheck: false, refresh: { previous: snapshot, setIds: assignedSetIds(assignments) } }), evaluationOptions()),
         orgId: org.getOrgId(),
         runBy: org.getUsername(),
       })
     );
 
     this.spinner.start(messages.getMessage('progress.rechecking'));
-    const afterSnapshot = await readSnapshot(conn, requirements, { users, app, crossCheck: false }).then(
+    // the re-check re-reads what this run changed (assignments and the sets) and reuses the rest of the first read
+    const refresh = { previous: snapshot, setIds: assignedSetIds(assignments) };
+    const afterSnapshot = await readSnapshot(conn, requirements, { users, app, crossCheck: false, refresh }).then(
       (value) => (this.spinner.stop(), value),
       (error: unknown) => {
         this.spinner.stop('failed');
@@ -221,10 +225,10 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     conn: Connection,
     plan: PermissionSetPlan,
     file: string,
-    options: { force: boolean; confirmProduction: boolean; orgName: string }
+    options: { force: boolean; confirmProduction: boolean; orgName: string; probe?: { name: string; exists: boolean } }
   ): Promise<{ deployStatus: 'deployed' | 'unchanged'; deployId?: string }> {
     const { readOrgCopy, deployPermissionSet } = await import('../../grant/apply.js');
-    const copy = await readOrgCopy(conn, plan);
+    const copy = await readOrgCopy(conn, plan, options.probe);
     if (copy.exists && !copy.ours && !options.force) throw grantMessages.createError('error.NotOurPermissionSet', [plan.name]);
     if (copy.xmlEquivalent) {
       this.log(messages.getMessage('info.deployUnchanged', [plan.name]));
