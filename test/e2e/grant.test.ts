@@ -83,7 +83,15 @@ describe('e2e: sf integration grant', function () {
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     const result = r.json!.result as GrantResult;
     expect(result.deployStatus).to.equal('deployed');
-    expect(result.assignments).to.deep.include({ username: 'agent@acme.example', item: 'permission set CrankWheel_Integration', status: 'assigned' });
+    const assigned = result.assignments.find((a) => a.item === 'permission set CrankWheel_Integration');
+    expect(assigned).to.include({ username: 'agent@acme.example', status: 'assigned' });
+    // the Id of the set as the org knows it (the re-check reads it by Id)
+    const { accessToken } = await emu.tokens();
+    const soql = encodeURIComponent("SELECT Id FROM PermissionSet WHERE Name = 'CrankWheel_Integration'");
+    const answer = (await (await fetch(`${emu.url}/services/data/v62.0/query?q=${soql}`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as {
+      records: Array<{ Id: string }>;
+    };
+    expect(assigned?.permissionSetId).to.equal(answer.records[0].Id);
     expect(result.check.users[0].passed).to.equal(true);
     expect(result.changedOrg).to.equal(true);
     const agent = (await usersOf(emu)).find((u) => u.username === 'agent@acme.example');
