@@ -142,3 +142,9 @@ export const finding = (
   if (base.feature !== undefined) f.feature = base.feature;
   return f;
 };
+
+/** Salesforce API names compare case-insensitively. */
+export const eqName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** The names without case-insensitive repeats, first spelling kept. */
+export const uniqueNames = (names: string[]): string[] => names.filter((n, i) => names.findIndex((m) => eqName(m, n)) === i);

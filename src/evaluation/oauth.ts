@@ -23,7 +23,7 @@ import {
   useAnyApiClientNotEnough,
 } from '../salesforce/index.js';
 import type { Finding, GrantSource } from './types.js';
-import { EvaluationContext, GRANT_HINT, finding, verdictFrom } from './context.js';
+import { EvaluationContext, GRANT_HINT, eqName as eq, finding, verdictFrom } from './context.js';
 import { describeGrants } from './effectiveAccess.js';
 
 type OAuthItem = { requirement: string; path: string; feature?: string };
@@ -56,7 +56,6 @@ const appAccessPath = (app: AppPolicies): string =>
     ? `Setup > External Client App Manager > ${app.name} > Edit Policies > App Policies > Select Profiles / Select Permission Sets`
     : `Setup > App Manager > ${app.name} > Manage > Manage Profiles / Manage Permission Sets`;
 
-const eq = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /**
  * Manifest items that offer Use Any API Client as a way to authorize an uninstalled app: an `anyOf`
