@@ -136,16 +136,15 @@ describe('e2e: an uninstalled connected app (emulator/states/cases/app-uninstall
     expect(agent.fix).to.include('or install the app in this org (Setup > Connected Apps OAuth Usage > CrankWheel > Install)');
     const approver = finding(result, 'approver@uninstalled.example', 'oauth app CrankWheel: authorize uninstalled app');
     expect([approver.status, approver.grantedBy]).to.deep.equal(['pass', [{ kind: 'PermissionSet', name: 'Approve_Uninstalled' }]]);
-    // a user holding only Use Any API Client: the preset's anyOf passes as a permission, the app item fails
-    const permissionItem = findingsOf(result, 'anyclient@uninstalled.example').find((f) => f.requirement.includes('UseAnyApiClient'));
-    expect([permissionItem?.status, permissionItem?.chosen]).to.deep.equal(['pass', 'UseAnyApiClient']);
-    expect(permissionItem?.message).to.include('no longer lets a user authorize an uninstalled connected app (Salesforce Help 005228838)');
+    // a user holding only Use Any API Client: the preset requires Approve Uninstalled Connected Apps alone (its
+    // vendor page names only that), so the permission item fails, and so does the app item, saying why
+    const permissionItem = finding(result, 'anyclient@uninstalled.example', 'CanApproveUninstalledApps (Approve Uninstalled Connected Apps)');
+    expect(permissionItem.status).to.equal('fail');
     const anyClient = finding(result, 'anyclient@uninstalled.example', 'oauth app CrankWheel: authorize uninstalled app');
     expect(anyClient.status).to.equal('fail');
     expect(anyClient.chosen).to.equal(undefined);
     expect(anyClient.message).to.include('the user holds UseAnyApiClient (Use Any API Client) (granted by PermissionSet: Any_Api_Client), which is not enough');
     expect(anyClient.message).to.include('Salesforce Help 005228838');
-    expect(anyClient.message).to.include('the manifest (CrankWheel: Salesforce Integration - Required User Permissions) offers Use Any API Client as an alternative at systemPermissions[1]: that predates the change');
     expect(anyClient.fix).to.match(/^Either grant CanApproveUninstalledApps \(Approve Uninstalled Connected Apps\)/);
     expect(result.users.find((u) => u.username === 'anyclient@uninstalled.example')?.passed).to.equal(false);
     // scopes of an uninstalled app live in the vendor's org
@@ -153,6 +152,19 @@ describe('e2e: an uninstalled connected app (emulator/states/cases/app-uninstall
     expect(finding(result, 'approver@uninstalled.example', 'oauth authorizations CrankWheel').message).to.equal(
       'authorized 1 time, last used 2024-01-15T10:00:00.000+0000 (42 uses)'
     );
+  });
+
+  it('a manifest whose anyOf offers Use Any API Client: the permission item passes through it, the app item still fails, naming the outdated alternative', async () => {
+    const manifest = join(repoRoot, 'test/fixtures/manifests/uninstalled-app-any-api-client.yaml');
+    const { code, result } = await check(emu, ['--manifest', manifest, '--user', 'anyclient@uninstalled.example']);
+    expect(code).to.equal(3);
+    const permissionItem = findingsOf(result, 'anyclient@uninstalled.example').find((f) => f.requirement.includes('UseAnyApiClient'));
+    expect([permissionItem?.status, permissionItem?.chosen]).to.deep.equal(['pass', 'UseAnyApiClient']);
+    expect(permissionItem?.message).to.include('no longer lets a user authorize an uninstalled connected app (Salesforce Help 005228838)');
+    const anyClient = finding(result, 'anyclient@uninstalled.example', 'oauth app CrankWheel: authorize uninstalled app');
+    expect(anyClient.status).to.equal('fail');
+    expect(anyClient.message).to.include('the manifest (an anyOf written before 2025-12-08) offers Use Any API Client as an alternative at systemPermissions[1]: that predates the change');
+    expect(anyClient.fix).to.match(/^Either grant CanApproveUninstalledApps \(Approve Uninstalled Connected Apps\)/);
   });
 
   it('grant for the Use Any API Client user plans Approve Uninstalled Connected Apps, never Use Any API Client', async () => {

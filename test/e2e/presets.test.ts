@@ -116,7 +116,7 @@ const CASES: PresetCase[] = [
         user: 'lacking@northwind.example',
         args: [],
         missing: [
-          'CanApproveUninstalledApps or UseAnyApiClient',
+          'CanApproveUninstalledApps',
           'EditEvent',
           'oauth app CrankWheel: authorize uninstalled app',
           'Contact.MobilePhone: read',

@@ -409,9 +409,12 @@ describe('built-in presets: what each vendor document says', () => {
   describe('crankwheel (seed 002)', () => {
     const manifest = (): RawManifest => preset('crankwheel');
 
-    it('requires API Enabled, Edit Events and Approve Uninstalled Connected Apps (or Use Any API Client)', () => {
-      expect(requiredAlone(manifest().systemPermissions)).to.include.members(['ApiEnabled', 'EditEvent']);
-      expect(anyOfGroups(manifest().systemPermissions)).to.deep.include(['CanApproveUninstalledApps', 'UseAnyApiClient']);
+    // The vendor page names only Approve Uninstalled Connected Apps; since the week of 8 December 2025 Use Any
+    // API Client no longer lets a user authorize an uninstalled connected app (Salesforce Help 005228838).
+    it('requires API Enabled, Edit Events and Approve Uninstalled Connected Apps alone, never Use Any API Client', () => {
+      expect(requiredAlone(manifest().systemPermissions)).to.include.members(['ApiEnabled', 'EditEvent', 'CanApproveUninstalledApps']);
+      expect(anyOfGroups(manifest().systemPermissions)).to.deep.equal([]);
+      expect(JSON.stringify(manifest().systemPermissions)).to.not.include('Use Any API Client');
     });
 
     it('requests only the two scopes api and refresh_token', () => {
