@@ -4,6 +4,7 @@
  * assigned by apply.ts (I/O). Every entry says why it is there (the manifest path that asked for
  * it, or the dependency that pulled it in).
  */
+import type { ObjectPermissionFlags } from '../snapshot/types.js';
 
 /** Why a plan entry exists. */
 export type PlanReason = {
@@ -20,15 +21,8 @@ export type PlanReason = {
 
 export type PlanUserPermission = { name: string; reason: PlanReason };
 
-export type PlanObjectPermission = {
+export type PlanObjectPermission = ObjectPermissionFlags & {
   object: string;
-  read: boolean;
-  create: boolean;
-  edit: boolean;
-  delete: boolean;
-  viewAll: boolean;
-  modifyAll: boolean;
-  viewAllFields: boolean;
   reasons: PlanReason[];
 };
 

@@ -1,20 +1,13 @@
 import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { contractExitCode } from '../../../shared/exitCodes.js';
-import { listPresets } from '../../../requirements/index.js';
+import { listPresets, type PresetSummary } from '../../../requirements/index.js';
 import { renderPresetList } from '../../../render/presetList.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.preset.list');
 
-export type PresetListEntry = {
-  name: string;
-  label: string;
-  source?: string;
-  description?: string;
-  counts: { systemPermissions: number; objects: number; fields: number; scopes: number };
-  features: string[];
-};
+export type PresetListEntry = PresetSummary;
 export type PresetListResult = PresetListEntry[];
 
 export default class IntegrationPresetList extends SfCommand<PresetListResult> {
