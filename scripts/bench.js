@@ -443,13 +443,18 @@ const bench = async (opts) => {
       { name: 'check 100 users', args: ['--users-file', usersFile(1, 100)], latency: 0 },
       { name: 'check 1,000 users', args: ['--users-file', usersFile(1, 1000)], latency: 100 },
       { name: `check ${l.users.toLocaleString('en-US')} users`, key: 'all', args: ['--users-file', usersFile(0, l.users)], latency: 0 },
+      // issue #18: excess privilege and the org-wide inventory must not cost requests per user or app
+      { name: 'check --excess 1 user', key: 'excess1', args: [...one, '--excess'], latency: 0 },
+      { name: 'check --excess 1,000 users', key: 'excess1000', args: ['--users-file', usersFile(1, 1000), '--excess'], latency: 0 },
+      { name: 'inventory', key: 'inventory', command: ['integration', 'inventory'], args: [], latency: 0 },
     ];
     for (const spec of largeRuns) {
       await large.setLatency(spec.latency);
       await large.clearLog();
       progress(`large: ${spec.name} @${spec.latency} ms`);
       const ru = rusage(`large-${results.large.runs.length}`);
-      const r = await cli(['integration', 'check', '--preset', 'crankwheel', '-o', 'large', ...spec.args, '--json'], { rusage: ru });
+      const command = spec.command ?? ['integration', 'check', '--preset', 'crankwheel'];
+      const r = await cli([...command, '-o', 'large', ...spec.args, '--json'], { rusage: ru });
       const log = await large.log();
       const usage = readRusage(ru);
       const ms = log.map((e) => e.ms);
@@ -553,6 +558,16 @@ const targets = (r) => {
       le(medianRun?.emulatorMsPerRequest.max, 50)
     ),
     // context, no target of its own
+    ...['excess1', 'excess1000', 'inventory'].map((key) => {
+      const x = runs.find((run) => run.key === key);
+      return row(
+        `(context) requests, ${x?.command ?? key} (large org)`,
+        x?.requests,
+        x ? `${x.requests} requests, ${kb(x.bytesOut)} KB, exit ${x.exitCode}, ${x.wallMs} ms` : 'not measured',
+        '-',
+        undefined
+      );
+    }),
     row('(context) check ÷ org display, 0 ms latency, plugin linked', lat0.linked?.checkVsOrgDisplay.ratio, `${lat0.linked?.checkVsOrgDisplay.ratio} (${lat0.linked?.checkVsOrgDisplay.aMs} / ${lat0.linked?.checkVsOrgDisplay.bMs} ms)`, '-', undefined),
     row('(context) check ÷ bare client (same requests), 0 ms', lat0.linked?.checkVsBareClient.ratio, `${lat0.linked?.checkVsBareClient.ratio} (${lat0.linked?.checkVsBareClient.aMs} / ${lat0.linked?.checkVsBareClient.bMs} ms)`, '-', undefined),
     row('(context) check ÷ bare client (same requests), 100 ms', lat100.linked?.checkVsBareClient.ratio, `${lat100.linked?.checkVsBareClient.ratio} (${lat100.linked?.checkVsBareClient.aMs} / ${lat100.linked?.checkVsBareClient.bMs} ms)`, '-', undefined),
