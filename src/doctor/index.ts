@@ -8,6 +8,7 @@ import type { Connection } from '@salesforce/core';
 import { applyFeatures, parseManifest } from '../requirements/index.js';
 import { probeQueries, type ProbedQuery } from '../snapshot/batch.js';
 import { readSnapshot } from '../snapshot/read.js';
+import type { AppPolicies } from '../snapshot/types.js';
 import { SHAPES, shapeOf } from './shapes.js';
 
 export type ShapeStatus = 'ok' | 'refused' | 'notApplicable';
@@ -109,7 +110,7 @@ export const runDoctor = async (conn: Connection, options: { user?: string; app?
   const app = options.app ?? PROBE_APP;
   const probe = probeQueries(conn);
   const snapshot = await readSnapshot(conn, requirements, { users: [probedUser], app, includeDependencies: true, crossCheck: true });
-  const shapes = shapeResults(probe.queries);
+  const shapes = withEcaPolicyLists(shapeResults(probe.queries), snapshot.app ?? undefined);
   const count = (status: ShapeStatus): number => shapes.filter((s) => s.status === status).length;
   return {
     org: {
@@ -125,6 +126,19 @@ export const runDoctor = async (conn: Connection, options: { user?: string; app?
     shapes,
     summary: { ok: count('ok'), refused: count('refused'), notApplicable: count('notApplicable') },
   };
+};
+
+/**
+ * The ECA policies' readMetadata is no SOQL query, so the probe does not see it: reported from the snapshot
+ * (src/snapshot/ecaPolicies.ts). Refused as NOT_FOUND when no component has the policy row's DeveloperName.
+ */
+const withEcaPolicyLists = (shapes: ShapeResult[], app: AppPolicies | undefined): ShapeResult[] => {
+  if (app?.kind !== 'externalClientApp') return shapes;
+  const info = SHAPES.ecaPolicyLists;
+  const result: ShapeResult = app.preAuthorized
+    ? { shape: 'ecaPolicyLists', reads: info.reads, status: 'ok', optional: false, query: `readMetadata ExtlClntAppOauthConfigurablePolicies ${app.preAuthorized.policyName}`, unverified: info.unverified ?? '' }
+    : { shape: 'ecaPolicyLists', reads: info.reads, status: 'refused', optional: false, salesforceErrorCode: 'NOT_FOUND', salesforceMessage: `no ExtlClntAppOauthConfigurablePolicies named by the ExtlClntAppOauthPlcyCnfg DeveloperName of ${app.name}`, unverified: info.unverified ?? '' };
+  return [...shapes.filter((s) => s.shape !== 'ecaPolicyLists'), result];
 };
 
 /** 0: every shape sent was accepted; 3: the org refused at least one. */

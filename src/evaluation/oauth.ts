@@ -16,6 +16,7 @@ import {
   USE_ANY_API_CLIENT,
   appPoliciesPath,
   describeChange,
+  ecaPreauthorizationFix,
   normalizeRefreshTokenPolicy,
   normalizeScope,
   refreshTokenPolicySatisfies,
@@ -162,6 +163,14 @@ const policyFinding = (
   });
 };
 
+/** "permission sets A, B and profiles C" / "no permission set or profile" (an ECA's policy lists). */
+const ecaListsText = (app: AppPolicies): string => {
+  const sets = app.preAuthorized?.permissionSets ?? [];
+  const profiles = app.preAuthorized?.profiles ?? [];
+  const parts = [sets.length > 0 ? `permission sets ${sets.join(', ')}` : '', profiles.length > 0 ? `profiles ${profiles.join(', ')}` : ''].filter(Boolean);
+  return parts.length > 0 ? parts.join(' and ') : 'no permission set or profile';
+};
+
 const appAccessFinding = (ctx: EvaluationContext, app: AppPolicies, path: string): Finding => {
   const base = { kind: 'oauth' as const, requirement: `oauth app access ${app.name}`, path };
   if (!app.id) {
@@ -178,10 +187,17 @@ const appAccessFinding = (ctx: EvaluationContext, app: AppPolicies, path: string
     verdictFrom(
       explanation,
       `access to ${app.name}`,
-      {
-        message: `${app.name} admits only admin-approved users, and neither the user's profile nor a permission set grants access to it`,
-        fix: `Add the app to a permission set assigned to the user or to the user's profile (${appAccessPath(app)})`,
-      },
+      app.kind === 'externalClientApp'
+        ? {
+            // an ECA pre-authorizes through its own policies (Help "Preauthorize User App Access Through External
+            // Client App Policies"; ExtlClntAppOauthConfigurablePolicies): src/salesforce/ecaPreauthorization.ts
+            message: `${app.name} admits only admin-approved users, and its OAuth policies pre-authorize ${ecaListsText(app)}: neither the user's profile nor a permission set of the user is among them`,
+            fix: ecaPreauthorizationFix(app.name, app.preAuthorized?.policyName, {}),
+          }
+        : {
+            message: `${app.name} admits only admin-approved users, and neither the user's profile nor a permission set grants access to it`,
+            fix: `Add the app to a permission set assigned to the user or to the user's profile (${appAccessPath(app)})`,
+          },
       (grants) => `${app.name} admits admin-approved users; access granted by ${describeGrants(grants)}`
     )
   );

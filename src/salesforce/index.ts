@@ -10,4 +10,5 @@ export * from './objectAccess.js';
 export * from './sharing.js';
 export * from './licences.js';
 export * from './oauth.js';
+export * from './ecaPreauthorization.js';
 export * from './riskTiers.js';

@@ -323,19 +323,25 @@ export const ecaPermittedUsers = (value: string): 'any' | 'adminApproved' | unde
 };
 
 /**
- * How an app pre-authorizes users when Permitted Users is "Admin approved users are pre-authorized":
- * a connected app by a SetupEntityAccess row (ParentId = the permission set or the profile's own set,
- * SetupEntityType = 'ConnectedApplication', API 28.0+; Object Reference, SetupEntityAccess); an external
- * client app by the permission set / profile Ids listed in its OAuth policies,
- * ExtlClntAppOauthConfigurablePolicies.commaSeparatedPermissionSet / commaSeparatedProfile ("used when
- * permittedUsersPolicyType is set to AdminApprovedPreAuthorized"; Metadata API Developer Guide, API 59.0+).
- * The documented SetupEntityType values (ApexClass, ApexPage, ConnectedApplication, CustomPermission,
- * ServiceProvider, TabSet, CustomEntityDefinition) name no external client app type. Not yet used by
- * check/grant for ECAs (they read SetupEntityAccess rows).
+ * How an app pre-authorizes users when Permitted Users is "Admin approved users are pre-authorized".
+ * A connected app: by a SetupEntityAccess row (ParentId = the permission set or the profile's own set,
+ * SetupEntityType = 'ConnectedApplication', API 28.0+; Object Reference, SetupEntityAccess), which grant
+ * inserts.
+ * An external client app: by the profiles and permission sets selected in the ECA's own policies (Help
+ * "Preauthorize User App Access Through External Client App Policies": Setup > External Client App
+ * Manager > app > Edit Policies), i.e. ExtlClntAppOauthConfigurablePolicies.commaSeparatedPermissionSet /
+ * commaSeparatedProfile ("used when permittedUsersPolicyType is set to AdminApprovedPreAuthorized";
+ * Metadata API Developer Guide, API 59.0+). The reference calls the entries "IDs", its own sample and
+ * retrieved files use names: both are matched. The org also records the access as SetupEntityAccess
+ * rows of SetupEntityType 'ExternalClientApplication' (Object Reference, API 60.0+); the
+ * ExtlClntAppOauthPlcyCnfg sObject has no column for the lists. So check reads the policies component
+ * (readMetadata) and counts both; grant adds its set to the policies and deploys them
+ * (src/grant/ecaPolicies.ts), never inserting SetupEntityAccess for an ECA. Details and what is
+ * unverified: src/salesforce/ecaPreauthorization.ts.
  */
 export const APP_PREAUTHORIZATION_SOURCES: Readonly<Record<'connectedApp' | 'externalClientApp', Sourced>> = {
   connectedApp: { source: SOURCES.OBJECT_REFERENCE_SETUP_ENTITY_ACCESS },
-  externalClientApp: { source: SOURCES.METADATA_ECA_OAUTH_POLICIES },
+  externalClientApp: { source: `${SOURCES.HELP_ECA_PREAUTHORIZE}; ${SOURCES.METADATA_ECA_OAUTH_POLICIES}; ${SOURCES.OBJECT_REFERENCE_SETUP_ENTITY_ACCESS}` },
 };
 
 /** Where an admin changes an app's policies, by app kind. */

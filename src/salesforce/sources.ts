@@ -51,6 +51,9 @@ export const SOURCES = {
   /** ExtlClntAppOauthConfigurablePolicies metadata (permitted users, IP relaxation, refresh token policy) */
   METADATA_ECA_OAUTH_POLICIES:
     'https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_extlclntappoauthconfigurablepolicies.htm',
+  /** "Preauthorize User App Access Through External Client App Policies" (ECA Permitted Users, profiles and permission sets) */
+  HELP_ECA_PREAUTHORIZE:
+    'Salesforce Help "Preauthorize User App Access Through External Client App Policies" (https://help.salesforce.com/s/articleView?id=xcloud.preauth_user_app_access_through_eca.htm)',
   /** "OAuth Tokens and Scopes" */
   HELP_OAUTH_SCOPES: 'Salesforce Help "OAuth Tokens and Scopes"',
   /** Permission set groups: muting permission sets */

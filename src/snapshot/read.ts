@@ -28,6 +28,7 @@ import type { Requirements } from '../requirements/types.js';
 import type { OrgSnapshot } from './types.js';
 import { BatchQuery, BestEffortErrors, bool, runQueries, SoqlRecord, str } from './batch.js';
 import { chunkForInList, HALF_IN_LIST_CHARS, inList, soqlString, unique } from './soql.js';
+import { applyEcaPolicyLists, ecaPolicyNameOf, readEcaPolicyLists, withEcaPolicyLists } from './ecaPolicies.js';
 import { relevantPermissions } from './relevant.js';
 import { assembleCrossChecks, crossCheckQueries } from './crossCheck.js';
 import { assignCustomPermissions, customPermissionAccessQueries, customPermissionDefinitionQueries, customPermissionDefinitions, customPermissionNames } from './customPermissions.js';
@@ -129,7 +130,7 @@ const firstRound = (requirements: Requirements, options: ReadOptions, appName: s
         key: 'ecaPolicy',
         optional: true,
         soql:
-          'SELECT ExternalClientApplicationId, PermittedUsersPolicyType, IpRelaxationPolicyType, RefreshTokenPolicyType, RefreshTokenValidityPeriod, RefreshTokenValidityUnit ' +
+          'SELECT ExternalClientApplicationId, DeveloperName, PermittedUsersPolicyType, IpRelaxationPolicyType, RefreshTokenPolicyType, RefreshTokenValidityPeriod, RefreshTokenValidityUnit ' +
           `FROM ExtlClntAppOauthPlcyCnfg WHERE ${ofEca}`,
       },
       // the app's selected scopes, one OauthScopes… column each (they grow with releases): FIELDS(STANDARD)
@@ -207,12 +208,15 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
   ];
   const second = [...setQueries(setIds, memberIds), ...crossCheck.queries, ...(reuse ? refreshQueries(userIds) : []), ...probeQueries(options.probeSetName)];
   const bestEffortErrors: BestEffortErrors = new Map();
-  const [r2, appMeta] = await Promise.all([
+  const [r2, appMeta, ecaLists] = await Promise.all([
     runQueries(conn, second, bestEffortErrors),
     reuse?.appMeta ?? readAppMetadata(conn, appRow ? appName : undefined),
+    // an ECA's pre-authorized sets and profiles (its policies; read again by a refresh: grant changes them)
+    readEcaPolicyLists(conn, ecaPolicyNameOf(r1.get('ecaPolicy'), ecaRow)),
   ]);
   const { assignments, components } = reuse ? await applyRefresh(conn, r1, r2, userIds, setIds, setQueries) : initial;
   const permissionSets = assembleSources(r2, components, columns);
+  applyEcaPolicyLists(permissionSets, appId, ecaLists); // lists only for an ECA (appId is then the ECA's)
   assignCustomPermissions(permissionSets, customDefinitions, r2.get('customPermissionAccess') ?? []);
   mergeExcessReads(permissionSets, r2);
 
@@ -234,7 +238,7 @@ export const readSnapshot = async (conn: Connection, requirements: Requirements,
     objects: assembleObjects(objects, r1),
     permissionSetLicenses: Object.fromEntries((r1.get('psls') ?? []).map((p) => [str(p.DeveloperName), str(p.MasterLabel)])),
     permissionDependencies: dependenciesOf(r1),
-    app: appFrom(appName, appRow, ecaRow, appMeta, r1),
+    app: withEcaPolicyLists(appFrom(appName, appRow, ecaRow, appMeta, r1), ecaLists),
     ...(customNames.length > 0 ? { customPermissions: customDefinitions } : {}),
     ...excessSnapshotFields(options.excess, r1),
     ...probedSetOf(options.probeSetName, r2),

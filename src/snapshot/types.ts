@@ -130,6 +130,11 @@ export type AppPolicies = {
   refreshTokenPolicy?: string;
   ipRelaxation?: 'enforce' | 'relaxed' | 'relaxedRefresh';
   permittedUsers?: 'any' | 'adminApproved';
+  /**
+   * An external client app's pre-authorized permission sets and profiles, as its OAuth policies list them
+   * (ExtlClntAppOauthConfigurablePolicies.commaSeparatedPermissionSet / commaSeparatedProfile, names or Ids)
+   */
+  preAuthorized?: { policyName: string; permissionSets: string[]; profiles: string[] };
 };
 
 export type OrgInfo = {

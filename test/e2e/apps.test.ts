@@ -223,30 +223,45 @@ describe('e2e: External Client Apps (emulator/states/cases/eca.yaml)', function 
     expect(finding(result, 'rep@eca.example', 'oauth scope chatter_api').fix).to.include('Setup > External Client App Manager > Ampersand_Sync > Edit Settings > OAuth Settings > OAuth Scopes');
   });
 
-  it('an admin-approved ECA: every policy that differs fails, access through SetupEntityAccess of a permission set', async () => {
-    const { code, result } = await check(emu, ['--preset', 'ampersand-external-client-app', '--app', 'Vendor_Locked', '--user', 'rep@eca.example', '--user', 'preauth@eca.example']);
+  // Help "Preauthorize User App Access Through External Client App Policies": an admin-approved ECA admits the
+  // profiles and permission sets selected in its policies (ExtlClntAppOauthConfigurablePolicies
+  // commaSeparatedPermissionSet / commaSeparatedProfile, Metadata API 59.0+)
+  it('an admin-approved ECA: every policy that differs fails; access through the permission sets and profiles its OAuth policies list', async () => {
+    const { code, result } = await check(emu, ['--preset', 'ampersand-external-client-app', '--app', 'Vendor_Locked', '--user', 'rep@eca.example', '--user', 'preauth@eca.example', '--user', 'byprofile@eca.example']);
     expect(code).to.equal(3);
     expect(oauthOf(result, 'rep@eca.example')).to.deep.equal([
       ['oauth refresh token policy infinite', 'fail', 'Vendor_Locked Refresh Token Policy is specific_inactivity:30:days'],
       ['oauth IP relaxation relaxed', 'fail', 'Vendor_Locked IP Relaxation is enforce'],
       ['oauth permitted users any', 'fail', 'Vendor_Locked Permitted Users is adminApproved'],
-      ['oauth app access Vendor_Locked', 'fail', "Vendor_Locked admits only admin-approved users, and neither the user's profile nor a permission set grants access to it"],
+      [
+        'oauth app access Vendor_Locked',
+        'fail',
+        "Vendor_Locked admits only admin-approved users, and its OAuth policies pre-authorize permission sets Vendor_Locked_Access and profiles ECA Integration: neither the user's profile nor a permission set of the user is among them",
+      ],
       ['oauth authorizations Vendor_Locked', 'warn', 'rep@eca.example has never authorized Vendor_Locked'],
     ]);
     expect(finding(result, 'rep@eca.example', 'oauth permitted users any').fix).to.equal(
       'Set Permitted Users to "All users may self-authorize" in Setup > External Client App Manager > Vendor_Locked > Edit Policies > OAuth Policies'
     );
-    expect(finding(result, 'preauth@eca.example', 'oauth app access Vendor_Locked').grantedBy).to.deep.equal([{ kind: 'PermissionSet', name: 'Vendor_Locked_Access' }]);
+    // the fix: the exact Setup path and the metadata change
+    expect(finding(result, 'rep@eca.example', 'oauth app access Vendor_Locked').fix).to.equal(
+      "Pre-authorize a permission set assigned to the user, or the user's profile, in the external client app's policies: Setup > External Client App Manager > Vendor_Locked > Edit Policies > App Policies > Select Permission Sets / Select Profiles (metadata: add it to commaSeparatedPermissionSet of ExtlClntAppOauthConfigurablePolicies Vendor_Locked_oauthPlcy)"
+    );
+    const bySet = finding(result, 'preauth@eca.example', 'oauth app access Vendor_Locked');
+    expect([bySet.status, bySet.grantedBy]).to.deep.equal(['pass', [{ kind: 'PermissionSet', name: 'Vendor_Locked_Access' }]]);
+    const byProfile = finding(result, 'byprofile@eca.example', 'oauth app access Vendor_Locked');
+    expect([byProfile.status, byProfile.grantedBy]).to.deep.equal(['pass', [{ kind: 'Profile', name: 'ECA Integration' }]]);
   });
 
   it('an ECA costs no more requests than a connected app check, and is read-only', async () => {
     await emu.clearLog();
     await check(emu, ['--preset', 'ampersand-external-client-app', '--app', 'Vendor_Locked', '--user', 'preauth@eca.example']);
     const log = await emu.log();
-    expect(log.filter((r) => r.method !== 'GET' && !r.path.split('?')[0].endsWith('/composite'))).to.deep.equal([]);
-    // no readMetadata for an ECA: its policies and scopes are queryable
-    expect(log.filter((r) => r.path.includes('/services/Soap/m/'))).to.deep.equal([]);
-    expect(log.length, JSON.stringify(log.map((l) => `${l.method} ${l.path}`))).to.be.at.most(6);
+    expect(log.filter((r) => r.method !== 'GET' && !r.path.split('?')[0].endsWith('/composite') && !r.path.includes('/services/Soap/m/'))).to.deep.equal([]);
+    // one readMetadata, of the ECA's OAuth policies (the pre-authorized lists are not queryable), like a
+    // connected app's readMetadata of its ConnectedApp
+    expect(log.filter((r) => r.path.includes('/services/Soap/m/')).length).to.equal(1);
+    expect(log.length, JSON.stringify(log.map((l) => `${l.method} ${l.path}`))).to.be.at.most(7);
   });
 });
 

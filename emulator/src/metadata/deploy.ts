@@ -10,6 +10,7 @@ import type { OrgState, PermissionSetState } from '../orgState.js';
 import type { MetadataContext } from './context.js';
 import { FileProblem, parsePermissionSetXml, ParsedPermissionSet, toPermissionSetState } from './permissionSetXml.js';
 import { validatePermissionSet } from './validate.js';
+import { checkEcaPolicies, ECA_POLICIES_FOLDER, ECA_POLICIES_TYPE, type EcaPolicyUpdate, withEcaPolicies } from './ecaPolicies.js';
 import { asArray, elementOf, parseXml, textOf, XmlSyntaxError } from './xml.js';
 
 export type DeployOptions = {
@@ -168,6 +169,7 @@ const TYPE_FOLDERS: Record<string, { folder: string; suffix: string }> = {
   ConnectedApp: { folder: 'connectedApps', suffix: 'connectedApp' },
   CustomObject: { folder: 'objects', suffix: 'object' },
   ApexClass: { folder: 'classes', suffix: 'cls' },
+  [ECA_POLICIES_TYPE]: ECA_POLICIES_FOLDER,
 };
 
 const NOT_SUPPORTED = 'Not supported by the emulator';
@@ -222,7 +224,7 @@ export const prepareZip = async (zipData: Buffer): Promise<Prepared> => {
     const type = textOf(types['name']).trim();
     const members = asArray(types['members']).map((m) => textOf(m).trim());
     const where = TYPE_FOLDERS[type];
-    if (type === 'PermissionSet' && where) {
+    if ((type === 'PermissionSet' || type === ECA_POLICIES_TYPE) && where) {
       const prefix = `${base}${where.folder}/`;
       const suffix = `.${where.suffix}`;
       const names = members.includes('*')
@@ -332,7 +334,9 @@ const sameSet = (a: PermissionSetState | undefined, b: PermissionSetState): bool
 };
 
 /** Applies sets to a copy of the state: a deployed set replaces the whole entry of that name. */
-const withSets = (state: OrgState, sets: PermissionSetState[]): OrgState => {
+const withSets = (state: OrgState, sets: PermissionSetState[], policies: EcaPolicyUpdate[] = []): OrgState => withEcaPolicies(withSetsOnly(state, sets), policies);
+
+const withSetsOnly = (state: OrgState, sets: PermissionSetState[]): OrgState => {
   const list = [...(state.permissionSets ?? [])];
   for (const ps of sets) {
     const i = list.findIndex((p) => p.name === ps.name);
@@ -345,17 +349,21 @@ const withSets = (state: OrgState, sets: PermissionSetState[]): OrgState => {
 type Checked = {
   failuresByComponent: Map<Component, DeployMessage[]>;
   valid: Array<{ component: Component; set: PermissionSetState }>;
+  /** ExtlClntAppOauthConfigurablePolicies components (emulator/src/metadata/ecaPolicies.ts) */
+  policies: Array<{ component: Component; update: EcaPolicyUpdate }>;
 };
 
 /** Reads and validates every component against the state; nothing is written. */
 const checkComponents = (ctx: MetadataContext, state: OrgState, components: Component[], when: string): Checked => {
   const failuresByComponent = new Map<Component, DeployMessage[]>();
   const valid: Checked['valid'] = [];
+  const policies: Checked['policies'] = [];
   for (const c of components) {
     if (c.problem) {
       failuresByComponent.set(c, [failure(c, when, c.problem)]);
       continue;
     }
+    if (c.type === ECA_POLICIES_TYPE) continue; // checked below, against the sets this deploy adds
     let parsed: ParsedPermissionSet;
     try {
       parsed = parsePermissionSetXml(c.text ?? '');
@@ -375,7 +383,13 @@ const checkComponents = (ctx: MetadataContext, state: OrgState, components: Comp
     }
     valid.push({ component: c, set: toPermissionSetState(c.fullName, canonical) });
   }
-  return { failuresByComponent, valid };
+  const withValidSets = withSetsOnly(state, valid.map((v) => v.set));
+  for (const c of components.filter((x) => x.type === ECA_POLICIES_TYPE && !x.problem)) {
+    const { update, problems } = checkEcaPolicies(withValidSets, c.fullName, c.text ?? '');
+    if (update) policies.push({ component: c, update });
+    else failuresByComponent.set(c, problems.map((p) => failure(c, when, p)));
+  }
+  return { failuresByComponent, valid, policies };
 };
 
 /**
@@ -395,7 +409,7 @@ const applySets = (
   }
   if (options.rollbackOnError) {
     try {
-      ctx.commit(withSets(state, valid.map((v) => v.set)));
+      ctx.commit(withSets(state, valid.map((v) => v.set), checked.policies.map((p) => p.update)));
       return valid;
     } catch (e) {
       const why = (e as Error).message;
@@ -413,6 +427,13 @@ const applySets = (
       applied.push(v);
     } catch (e) {
       failuresByComponent.set(v.component, [failure(v.component, when, { problem: (e as Error).message })]);
+    }
+  }
+  for (const p of checked.policies) {
+    try {
+      ctx.commit(withEcaPolicies(ctx.getState(), [p.update]));
+    } catch (e) {
+      failuresByComponent.set(p.component, [failure(p.component, when, { problem: (e as Error).message })]);
     }
   }
   return applied;
@@ -443,12 +464,16 @@ const runJob = (ctx: MetadataContext, job: DeployJob): void => {
     const old = before.get(set.name);
     return message(component, when, { changed: !sameSet(old, set), created: old === undefined, success: true });
   });
+  for (const p of checked.policies) {
+    const written = !checked.failuresByComponent.has(p.component) && (job.options.checkOnly || checked.failuresByComponent.size === 0 || !job.options.rollbackOnError);
+    if (written) successes.push(message(p.component, when, { changed: true, success: true }));
+  }
   successes.push(
     message({ type: '', fullName: 'package.xml', fileName: prepared.packageFile }, when, { changed: true, success: true })
   );
   const failures = [...checked.failuresByComponent.values()].flat();
   const componentErrors = checked.failuresByComponent.size;
-  job.outcome = { failures, successes, componentErrors, componentsDeployed: applied.length };
+  job.outcome = { failures, successes, componentErrors, componentsDeployed: successes.length - 1 };
   if (componentErrors === 0) job.status = 'Succeeded';
   else if (!job.options.rollbackOnError && applied.length > 0) job.status = 'SucceededPartial';
   else job.status = 'Failed';

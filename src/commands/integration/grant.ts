@@ -23,8 +23,8 @@ const load = async () => {
     import('../../render/human.js'),
     import('../../render/plan.js'),
   ]);
-  const [reduce, reduceApply] = await Promise.all([import('../../grant/reduce.js'), import('../../grant/reduceApply.js')]);
-  return { ...input, ...snapshot, ...evaluation, ...grant, ...apply, ...report, ...human, ...plan, ...reduce, ...reduceApply };
+  const [reduce, reduceApply, ecaPolicies] = await Promise.all([import('../../grant/reduce.js'), import('../../grant/reduceApply.js'), import('../../grant/ecaPolicies.js')]);
+  return { ...input, ...snapshot, ...evaluation, ...grant, ...apply, ...report, ...human, ...plan, ...reduce, ...reduceApply, ...ecaPolicies };
 };
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -87,7 +87,7 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
     const { flags } = await this.parse(IntegrationGrant);
     const {
       collectUsers, loadRequirements, evaluationOptions, readSnapshot, evaluate, defaultPermissionSetName, permissionSetXml, planPermissionSet,
-      assign, assignedSetIds, permissionSetPath, resolveOutputDir, writePermissionSetFile,
+      assign, assignedSetIds, permissionSetPath, resolveOutputDir, writePermissionSetFile, preAuthorizeApp,
       buildReport, exitCodeOf, renderHuman, renderPlan, planReduction, renderReductionPlan, applyReduction,
     } = await load();
     const requirements = await loadRequirements(flags);
@@ -144,8 +144,9 @@ export default class IntegrationGrant extends SfCommand<GrantResult> {
 
     let assignments: AssignmentOutcome[] = [];
     if (flags.assign) {
-      const appId = snapshot.app?.installed && plan.appAccess ? snapshot.app.id : undefined;
-      assignments = await assign(conn, plan, snapshot, { appId });
+      // an external client app pre-authorizes through its policies (src/grant/ecaPolicies.ts), a connected app through SetupEntityAccess
+      const appAccess = await preAuthorizeApp(conn, snapshot, plan, file, (line) => this.log(line));
+      assignments = [...appAccess.outcomes, ...(await assign(conn, plan, snapshot, { appId: appAccess.appId }))];
       for (const a of assignments) this.log(messages.getMessage(`info.assignment.${a.status}`, [a.item, a.username, a.message ?? '']));
     }
 
