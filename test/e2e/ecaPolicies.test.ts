@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { GrantResult } from '../../src/commands/integration/grant.js';
 import type { CheckResult } from '../../src/commands/integration/check.js';
+import type { DoctorResult } from '../../src/doctor/index.js';
 import { RunningEmulator, runCli, startEmulator } from './harness.js';
 
 type StateApp = { name: string; permissionSets?: string[]; profiles?: string[]; permittedUsers?: string };
@@ -37,6 +38,16 @@ describe('e2e: grant pre-authorizes a set in an External Client App\'s OAuth pol
     writeFileSync(manifest, MANIFEST);
   });
   after(async () => emu?.stop());
+
+  // the unverified parts (the component name = ExtlClntAppOauthPlcyCnfg.DeveloperName; names vs Ids) are what
+  // `sf integration doctor --app` reports on a real org
+  it('doctor --app on an ECA reports the policies readMetadata as a shape, with what is unverified', async () => {
+    const r = await runCli(emu.home, ['integration', 'doctor', '-o', emu.alias, '--app', 'Vendor_Locked', '--json']);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const shape = (r.json!.result as DoctorResult).shapes.find((x) => x.shape === 'ecaPolicyLists');
+    expect([shape?.status, shape?.query]).to.deep.equal(['ok', 'readMetadata ExtlClntAppOauthConfigurablePolicies Vendor_Locked_oauthPlcy']);
+    expect(shape?.unverified).to.include('ExtlClntAppOauthPlcyCnfg.DeveloperName');
+  });
 
   it('before: the user is not pre-authorized (app access fails, naming the Setup path)', async () => {
     const r = await runCli(emu.home, ['integration', 'check', '--manifest', manifest, '-o', emu.alias, '--user', 'rep@eca.example', '--json']);
