@@ -62,10 +62,11 @@ describe('e2e: sf integration check', function () {
     const api = byRequirement(findings, 'ApiEnabled');
     expect(api.status).to.equal('pass');
     expect(api.grantedBy).to.deep.include({ kind: 'Profile', name: 'Sales Agent' });
-    // the anyOf: the agent's CrankWheel_User permission set carries Approve Uninstalled Connected Apps
+    // Approve Uninstalled Connected Apps (the preset requires it alone: Use Any API Client no longer authorizes an
+    // uninstalled app, Help 005228838): the agent's CrankWheel_User permission set carries it
     const approve = findings.find((f) => f.path === 'systemPermissions[1]');
+    expect(approve?.requirement).to.equal('CanApproveUninstalledApps (Approve Uninstalled Connected Apps)');
     expect(approve?.status).to.equal('pass');
-    expect(approve?.chosen).to.equal('CanApproveUninstalledApps');
     expect(approve?.grantedBy.map((g) => g.name)).to.include('CrankWheel_User');
     // Lead has no HomePhone field: the optional item is skipped, not failed
     expect(byRequirement(findings, 'Lead.HomePhone?: read').status).to.equal('skip');
