@@ -6,6 +6,8 @@
 import { Messages } from '@salesforce/core';
 import { INTEGRATION_LICENSE } from '../salesforce/licences.js';
 import { BUILTIN_PERMISSION_LABELS } from '../salesforce/permissions.js';
+import type { OrgSnapshot } from '../snapshot/types.js';
+import { integrationUserExcess } from './excess.js';
 import type {
   AppPoliciesSummary,
   ConnectedAppRow,
@@ -95,8 +97,11 @@ export const permissionHolders = (s: InventorySnapshot): PermissionHolders[] =>
     return { permission, label: BUILTIN_PERMISSION_LABELS[permission], existsInOrg: s.permissionColumns.includes(permission), total, holders, truncated: holders.length < total };
   });
 
-/** The Salesforce Integration licence's users and the API Only users, with the apps each holds tokens for. */
-export const integrationUsers = (s: InventorySnapshot): IntegrationUser[] => {
+/**
+ * The Salesforce Integration licence's users and the API Only users, with the apps each holds tokens for
+ * and, given the read of their access, their excess privilege by tier (excess.ts).
+ */
+export const integrationUsers = (s: InventorySnapshot, access?: OrgSnapshot): IntegrationUser[] => {
   const users = new Map<string, IntegrationUser & { id: string }>();
   for (const u of s.integrationLicenceUsers) {
     users.set(u.id, { id: u.id, username: u.username, name: u.name, profile: u.profile, userLicense: u.userLicense, integrationLicence: true, apiOnly: false, apps: [] });
@@ -125,7 +130,10 @@ export const integrationUsers = (s: InventorySnapshot): IntegrationUser[] => {
   }
   return [...users.values()]
     // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the Id only joins tokens to users
-    .map(({ id, ...u }) => ({ ...u, apps: u.apps.sort((a, b) => a.appName.localeCompare(b.appName)) }))
+    .map(({ id, ...u }) => {
+      const excess = access ? integrationUserExcess(access, id, u.apps.map((a) => a.appName)) : undefined;
+      return { ...u, apps: u.apps.sort((a, b) => a.appName.localeCompare(b.appName)), ...(excess ? { excess } : {}) };
+    })
     .sort((a, b) => a.username.localeCompare(b.username));
 };
 
@@ -165,14 +173,14 @@ export const inventoryFindings = (apps: InventoryApp[], approvers: PermissionHol
   return findings;
 };
 
-export const buildInventory = (s: InventorySnapshot): Inventory => {
+export const buildInventory = (s: InventorySnapshot, access?: OrgSnapshot): Inventory => {
   const apps = inventoryApps(s);
   const permissions = permissionHolders(s);
   return {
     org: s.org,
     apps,
     permissions,
-    integrationUsers: integrationUsers(s),
+    integrationUsers: integrationUsers(s, access),
     findings: inventoryFindings(apps, permissions.find((p) => p.permission === 'CanApproveUninstalledApps')),
   };
 };

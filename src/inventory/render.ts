@@ -2,7 +2,8 @@
  * The inventory as text: a terminal report, Markdown (a security review or a pull-request comment) and
  * CSV (one row per app, permission holder and integration user, for a spreadsheet). Pure.
  */
-import type { InventoryApp, Inventory, PermissionHolders } from './types.js';
+import { RISK_TIERS } from '../salesforce/riskTiers.js';
+import type { InventoryApp, Inventory, IntegrationUser, PermissionHolders } from './types.js';
 
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - [...text].length));
 
@@ -32,6 +33,12 @@ const holdersTitle = (p: PermissionHolders): string =>
     ? `${p.label} (${p.permission}): not a permission in this org`
     : `${p.label} (${p.permission}): ${p.total} active user(s)${p.truncated ? `, first ${p.holders.length} listed` : ''}`;
 
+/** `critical 8, high 5, medium 3, low 120`, or why there is no count. */
+export const excessText = (u: IntegrationUser): string =>
+  u.excess ? RISK_TIERS.map((t) => `${t} ${u.excess?.counts[t] ?? 0}`).join(', ') : 'not read';
+
+const EXCESS_NOTE = 'excess by tier: everything held counts (the inventory has no manifest; apps the user holds tokens for excepted) — run check --excess with the manifest for the exact list';
+
 export const renderInventoryHuman = (r: Inventory): string => {
   const out: string[] = [`Org: ${r.org.name || r.org.id} — ${r.org.edition}, ${r.org.isSandbox ? 'SANDBOX' : 'PRODUCTION'}, ${r.org.instanceUrl}`, ''];
   out.push(`Connected apps and external client apps (${r.apps.length})`);
@@ -52,7 +59,9 @@ export const renderInventoryHuman = (r: Inventory): string => {
     const kinds = [u.integrationLicence ? 'Salesforce Integration licence' : u.userLicense, u.apiOnly ? 'API only' : undefined].filter(Boolean).join(', ');
     const apps = u.apps.length === 0 ? 'no OAuth tokens' : u.apps.map((a) => `${a.appName} (${a.useCount} uses, last ${day(a.lastUsed)})`).join('; ');
     out.push(`  ${u.username}  ${u.profile} — ${kinds} — ${apps}`);
+    out.push(`      excess: ${excessText(u)}${u.excess?.highest && u.excess.riskiest ? ` — ${u.excess.highest}: ${u.excess.riskiest.join(', ')}` : ''}`);
   }
+  if (r.integrationUsers.length > 0) out.push(`  (${EXCESS_NOTE})`);
   out.push('', r.findings.length === 0 ? 'No findings.' : `Findings (${r.findings.length})`);
   for (const f of r.findings) out.push(`  ${f.severity === 'high' ? '✖' : '!'} [${f.severity}] ${f.app}: ${f.message}`, `      fix: ${f.fix}`);
   return out.join('\n');
@@ -74,10 +83,12 @@ export const renderInventoryMarkdown = (r: Inventory): string => {
   }
   out.push('', `### Integration users (${r.integrationUsers.length})`);
   if (r.integrationUsers.length > 0) {
-    out.push('', '| User | Profile | Licence | API only | Apps |', '|---|---|---|---|---|');
+    out.push('', '| User | Profile | Licence | API only | Apps | Critical | High | Medium | Low |', '|---|---|---|---|---|---|---|---|---|');
     for (const u of r.integrationUsers) {
-      out.push(`| ${cell(u.username)} | ${cell(u.profile)} | ${cell(u.userLicense)} | ${u.apiOnly ? 'yes' : 'no'} | ${cell(u.apps.map((a) => a.appName).join(', '))} |`);
+      const counts = RISK_TIERS.map((t) => (u.excess ? String(u.excess.counts[t]) : '')).join(' | ');
+      out.push(`| ${cell(u.username)} | ${cell(u.profile)} | ${cell(u.userLicense)} | ${u.apiOnly ? 'yes' : 'no'} | ${cell(u.apps.map((a) => a.appName).join(', '))} | ${counts} |`);
     }
+    out.push('', `Critical … Low: ${EXCESS_NOTE}.`);
   }
   out.push('', `### Findings (${r.findings.length})`);
   if (r.findings.length > 0) {
@@ -97,6 +108,7 @@ const csvField = (v: string | number | boolean | undefined): string => {
 export const INVENTORY_CSV_HEADER = [
   'record', 'name', 'kind', 'installed', 'users', 'useCount', 'lastUsed', 'permittedUsers', 'ipRelaxation', 'refreshTokenPolicy',
   'permission', 'profile', 'userLicense', 'grantedBy', 'apiOnly', 'apps', 'findings',
+  'excessCritical', 'excessHigh', 'excessMedium', 'excessLow',
 ] as const;
 
 type CsvRow = Partial<Record<(typeof INVENTORY_CSV_HEADER)[number], string | number | boolean>>;
@@ -122,7 +134,18 @@ export const renderInventoryCsv = (r: Inventory): string => {
     for (const h of p.holders) rows.push({ record: 'permissionHolder', name: h.username, permission: p.permission, profile: h.profile, userLicense: h.userLicense, grantedBy: h.grantedBy.join(';') });
   }
   for (const u of r.integrationUsers) {
-    rows.push({ record: 'integrationUser', name: u.username, profile: u.profile, userLicense: u.userLicense, apiOnly: u.apiOnly, apps: u.apps.map((a) => a.appName).join(';') });
+    rows.push({
+      record: 'integrationUser',
+      name: u.username,
+      profile: u.profile,
+      userLicense: u.userLicense,
+      apiOnly: u.apiOnly,
+      apps: u.apps.map((a) => a.appName).join(';'),
+      excessCritical: u.excess?.counts.critical,
+      excessHigh: u.excess?.counts.high,
+      excessMedium: u.excess?.counts.medium,
+      excessLow: u.excess?.counts.low,
+    });
   }
   const lines = [INVENTORY_CSV_HEADER.join(','), ...rows.map((row) => INVENTORY_CSV_HEADER.map((h) => csvField(row[h])).join(','))];
   return `${lines.join('\r\n')}\r\n`;

@@ -5,6 +5,7 @@
  * it into Inventory, the renderers print it.
  */
 import type { OrgInfo } from '../snapshot/types.js';
+import type { RiskTier, TierCounts } from '../excess/types.js';
 
 /** The permissions the inventory lists holders of (PermissionSet.Permissions<Name>). */
 export type InventoryPermission = 'CanApproveUninstalledApps' | 'UseAnyApiClient' | 'ApiUserOnly';
@@ -120,6 +121,24 @@ export type IntegrationUser = {
   apiOnly: boolean;
   /** Apps this user holds OAuth tokens for */
   apps: Array<{ appName: string; useCount: number; lastUsed?: string }>;
+  /** Excess privilege by tier (src/inventory/excess.ts); absent when the user's access could not be read */
+  excess?: IntegrationUserExcess;
+};
+
+/**
+ * An integration user's excess privilege, counted by tier with the same computation as `check --excess`.
+ * `nothingRequired`: the inventory has no manifest, so everything held counts (access to the apps the user
+ * holds tokens for excepted); `check --excess` with the integration's manifest gives the exact list.
+ */
+export type IntegrationUserExcess = {
+  basis: 'nothingRequired';
+  /** Excess items in all tiers */
+  total: number;
+  counts: TierCounts;
+  /** The riskiest tier present */
+  highest?: RiskTier;
+  /** The items of the riskiest tier, for people (`Modify All Data (ModifyAllData)`, …) */
+  riskiest?: string[];
 };
 
 export type InventoryFindingKind = 'uninstalledAppInUse' | 'selfAuthorizedApp' | 'ipRelaxed';

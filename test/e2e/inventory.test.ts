@@ -38,6 +38,21 @@ const largerDemo = (): OrgState => {
   return state;
 };
 
+/**
+ * The generated large org with its users 1 to 300 turned into integration users (an API Only User
+ * profile on the Salesforce licence, so that they may keep object access without a permission set licence) that keep their permission sets and groups: 300 integration
+ * users whose excess comes from hundreds of distinct sets.
+ */
+const largeOrgWithIntegrationUsers = (): OrgState => {
+  const state = generateLargeOrg({ users: 2000, permissionSets: 400, fieldPermissionRows: 5000, groups: 10, seed: 5 });
+  state.profiles = [
+    ...(state.profiles ?? []),
+    { name: 'API Only Integration', userLicense: 'Salesforce', systemPermissions: ['ApiEnabled', 'ApiUserOnly'] },
+  ];
+  for (const u of (state.users ?? []).slice(1, 301)) u.profile = 'API Only Integration';
+  return state;
+};
+
 type Run = { code: number; result: InventoryResult; stderr: string; requests: number };
 
 const inventory = async (emu: RunningEmulator, extra: string[] = []): Promise<Run> => {
@@ -85,6 +100,22 @@ describe('e2e: integration inventory', function () {
       expect(useAny).to.include({ existsInOrg: false, total: 0 });
     });
 
+    it('counts each integration user\'s excess by tier, relative to nothing required, from what their sets grant', () => {
+      const users = Object.fromEntries(run.result.integrationUsers.map((u) => [u.username, u]));
+      for (const u of run.result.integrationUsers) {
+        expect(u.excess?.basis, u.username).to.equal('nothingRequired');
+        const counts = u.excess!.counts;
+        expect(u.excess?.total, u.username).to.equal(counts.critical + counts.high + counts.medium + counts.low);
+      }
+      // integration@: API Enabled from the profile plus the Ciro_Integration set's grants; its own app (Acme Sync) is not excess
+      const integration = users['integration@acme.example'].excess!;
+      expect(integration.total).to.be.greaterThan(1);
+      // integration-nopsl@ holds only the API-only profile: API Enabled (API Only User is restrictive, never excess)
+      const bare = users['integration-nopsl@acme.example'].excess!;
+      expect(bare.total).to.be.lessThan(integration.total);
+      expect(bare.counts.critical + bare.counts.high).to.equal(0);
+    });
+
     it('lists the integration users with the apps they use', () => {
       const users = Object.fromEntries(run.result.integrationUsers.map((u) => [u.username, u]));
       expect(Object.keys(users)).to.include.members(['integration@acme.example', 'integration-nopsl@acme.example']);
@@ -128,9 +159,9 @@ describe('e2e: integration inventory', function () {
       }
     });
 
-    it('reads the demo org in 3 requests: one round trip of Composite requests', () => {
+    it('reads the demo org in 8 requests: the inventory\'s round trip (3 Composite requests), then one read of the integration users\' access (5)', () => {
       expect(base.code, base.stderr).to.equal(0);
-      expect(base.requests).to.equal(3);
+      expect(base.requests).to.equal(8);
     });
 
     it('reads a larger org (300 more users, 25 more apps) in exactly as many requests as the demo org', async () => {
@@ -157,17 +188,26 @@ describe('e2e: integration inventory', function () {
       }
     });
 
-    it('reads a generated org of 2,000 users and 400 permission sets in as many requests, counting holders beyond the listed page', async () => {
-      const emu = await startEmulator(generateLargeOrg({ users: 2000, permissionSets: 400, fieldPermissionRows: 5000, groups: 10, seed: 5 }) as unknown as Record<string, unknown>);
+    it('reads a generated org of 2,000 users, 400 permission sets and 300 integration users in as many requests, counting holders beyond the listed page', async () => {
+      const state = largeOrgWithIntegrationUsers();
+      const activeIntegrationUsers = (state.users ?? []).filter((u) => u.profile === 'API Only Integration' && u.isActive !== false).length;
+      const emu = await startEmulator(state as unknown as Record<string, unknown>);
       try {
         const run = await inventory(emu);
         expect(run.code, run.stderr).to.equal(0);
-        expect(run.requests, `${base.requests} requests for the demo org`).to.equal(base.requests);
+        // 9 measured: one more Composite request carries the second pages of the 300 users' sets' object and
+        // field permissions (over 2,000 rows; up to five pages travel in one request). Rows, not users, cost requests.
+        expect(run.requests, `${base.requests} requests for the demo org`).to.be.at.most(base.requests + 1);
         const approve = run.result.permissions.find((p) => p.permission === 'CanApproveUninstalledApps')!;
         expect(approve.total).to.be.greaterThan(100);
         expect(approve.holders.length).to.be.at.most(approve.total);
         expect(run.result.apps.map((a) => a.name)).to.deep.equal(['Large_Sync']);
         expect(run.result.apps[0].usage?.users).to.equal(20);
+        // every integration user's excess was read and counted
+        expect(activeIntegrationUsers).to.be.greaterThan(280);
+        expect(run.result.integrationUsers.length).to.be.at.least(activeIntegrationUsers);
+        expect(run.result.integrationUsers.filter((u) => u.excess === undefined)).to.deep.equal([]);
+        expect(run.result.integrationUsers.filter((u) => u.excess!.total > 1).length).to.be.greaterThan(200);
       } finally {
         await emu.stop();
       }

@@ -12,8 +12,8 @@ export type InventoryResult = Inventory;
 /** The work modules load on first use, so `--help` costs only oclif and @salesforce/core. */
 // eslint-disable-next-line @typescript-eslint/explicit-function-return-type
 const load = async () => {
-  const [read, build, render] = await Promise.all([import('../../inventory/read.js'), import('../../inventory/build.js'), import('../../inventory/render.js')]);
-  return { ...read, ...build, ...render };
+  const [read, build, render, excess] = await Promise.all([import('../../inventory/read.js'), import('../../inventory/build.js'), import('../../inventory/render.js'), import('../../inventory/excess.js')]);
+  return { ...read, ...build, ...render, ...excess };
 };
 
 export default class IntegrationInventory extends SfCommand<InventoryResult> {
@@ -40,17 +40,23 @@ export default class IntegrationInventory extends SfCommand<InventoryResult> {
 
   public async run(): Promise<InventoryResult> {
     const { flags } = await this.parse(IntegrationInventory);
-    const { readInventory, buildInventory, renderInventoryHuman, renderInventoryMarkdown, renderInventoryCsv } = await load();
+    const { readInventory, buildInventory, renderInventoryHuman, renderInventoryMarkdown, renderInventoryCsv, integrationUserIds, readIntegrationUserAccess } = await load();
     const org = flags['target-org'];
     this.spinner.start(messages.getMessage('progress.reading', [org.getUsername() ?? org.getOrgId()]));
-    const snapshot = await readInventory(org.getConnection(flags['api-version'])).then(
+    const conn = org.getConnection(flags['api-version']);
+    // the inventory's round trip, then one read of everything its integration users hold (their excess by tier)
+    const read = async (): Promise<Parameters<typeof buildInventory>> => {
+      const inventorySnapshot = await readInventory(conn);
+      return [inventorySnapshot, await readIntegrationUserAccess(conn, integrationUserIds(inventorySnapshot))];
+    };
+    const [snapshot, access] = await read().then(
       (value) => (this.spinner.stop(), value),
       (error: unknown) => {
         this.spinner.stop('failed');
         throw error;
       }
     );
-    const inventory = buildInventory(snapshot);
+    const inventory = buildInventory(snapshot, access);
     const format = flags['result-format'];
     const render = (): string =>
       format === 'csv'

@@ -11,6 +11,7 @@ import type { Finding, UserVerdict } from '../../../src/evaluation/types.js';
 import { buildReport, type CheckReport } from '../../../src/render/report.js';
 import { renderJunit } from '../../../src/render/junit.js';
 import { manifestSource, renderSarif } from '../../../src/render/sarif.js';
+import { checkResultOf, compareWithBaseline } from '../../../src/drift/index.js';
 import { REPO_ROOT } from '../../sharedFixtures.js';
 import { validateJunit, validateSarif } from './ciSchemas.js';
 
@@ -195,5 +196,69 @@ describe('SARIF 2.1.0 for code scanning', () => {
     // the third system permission of presets/crankwheel.yaml is Edit Events
     expect(edit.locations[0].physicalLocation.region.startLine).to.equal(lineOf('presets/crankwheel.yaml', /^ {2}- Edit Events/));
     expect(validateSarif(log).valid).to.equal(true);
+  });
+});
+
+describe('SARIF: excess privilege and drift (real check outputs, test/fixtures/drift/)', () => {
+  type Result = Sarif['runs'][number]['results'][number] & { baselineState?: string; partialFingerprints: Record<string, string>; properties: { excessKey?: string; tier?: string } };
+  const fixture = (name: string): CheckReport => checkResultOf(JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'drift', name), 'utf8')) as unknown) as CheckReport;
+  /** The after-refresh check as `--excess --fail-on-excess TIER --baseline crankwheel-before.json` would report it. */
+  const withDrift = (failOn?: 'high' | 'medium'): CheckReport => {
+    const after = fixture('crankwheel-after-refresh.json');
+    const drift = compareWithBaseline(fixture('crankwheel-before.json'), after);
+    return { ...after, drift, excess: { ...after.excess!, ...(failOn ? { failOn } : {}) } };
+  };
+  const sarif = (r: CheckReport): { log: unknown; results: Result[]; rules: string[] } => {
+    const log = JSON.parse(renderSarif(r, manifestSource('preset:crankwheel', REPO_ROOT))) as Sarif;
+    return { log, results: log.runs[0].results as Result[], rules: log.runs[0].tool.driver.rules.map((x) => x.id) };
+  };
+
+  it('is valid against the OASIS schema with excess and drift results', () => {
+    const { log } = sarif(withDrift('high'));
+    const verdict = validateSarif(log);
+    expect(verdict.errors).to.deep.equal([]);
+    expect(verdict.valid).to.equal(true);
+  });
+
+  it('one result per excess item, rule excess.<kind>, fingerprinted by the item key', () => {
+    const checked = withDrift('high');
+    const { results, rules } = sarif(checked);
+    const excess = results.filter((r) => r.ruleId.startsWith('excess.'));
+    const expected = checked.users.flatMap((u) => (u.excess?.items ?? []).map((i) => `${u.username} ${i.key}`));
+    expect(expected.length).to.be.greaterThan(10);
+    expect(excess.map((r) => `${r.properties.user} ${r.properties.excessKey}`)).to.deep.equal(expected);
+    for (const r of excess) {
+      expect(r.ruleId).to.equal(`excess.${r.properties.excessKey!.split(':')[0]}`);
+      expect(rules[(r as unknown as { ruleIndex: number }).ruleIndex]).to.equal(r.ruleId);
+    }
+    expect(new Set(excess.map((r) => r.partialFingerprints['sfIntegrationAccessItem/v1'])).size).to.equal(excess.length);
+  });
+
+  it('levels: error at or above --fail-on-excess, note below; without it warning for critical and high', () => {
+    const levels = (r: CheckReport): string[] => sarif(r).results.filter((x) => x.ruleId.startsWith('excess.')).map((x) => `${x.properties.tier}:${x.level}`);
+    const high = new Set(levels(withDrift('high')));
+    expect([...high].sort()).to.deep.equal(['high:error', 'low:note', 'medium:note']);
+    expect([...new Set(levels(withDrift('medium')))].sort()).to.deep.equal(['high:error', 'low:note', 'medium:error']);
+    expect([...new Set(levels(withDrift()))].sort()).to.deep.equal(['high:warning', 'low:note', 'medium:note']);
+  });
+
+  it('baselineState: new for what drift finds newly failing or newly excess, unchanged for the rest; gone users are results', () => {
+    const checked = withDrift('high');
+    const drift = checked.drift!;
+    // the fixtures' drift: ops@ deactivated (gone, newly failing), Bulk API Hard Delete and more newly excess
+    expect(drift.newlyExcess.length).to.be.greaterThan(0);
+    expect(drift.newlyFailing.length).to.be.greaterThan(0);
+    expect(drift.usersGone.length).to.be.greaterThan(0);
+    const { results } = sarif(checked);
+    const newExcess = results.filter((r) => r.ruleId.startsWith('excess.') && r.baselineState === 'new').map((r) => `${r.properties.user} ${r.properties.excessKey}`);
+    expect(newExcess.sort()).to.deep.equal(drift.newlyExcess.map((c) => `${c.username} ${c.item.key}`).sort());
+    const newFailing = results.filter((r) => !r.ruleId.includes('.') && r.baselineState === 'new').map((r) => `${r.properties.user} ${r.properties.manifestPath}`);
+    expect(newFailing.sort()).to.deep.equal(drift.newlyFailing.filter((c) => c.after === 'fail' || c.after === 'error').map((c) => `${c.username} ${c.path}`).sort());
+    expect(results.filter((r) => r.baselineState === undefined && r.ruleId !== 'drift.userGone')).to.deep.equal([]);
+    const gone = results.filter((r) => r.ruleId === 'drift.userGone').map((r) => r.properties.user);
+    expect(gone).to.deep.equal(drift.usersGone.map((g) => g.username));
+    // without a baseline, no baselineState at all
+    const plain = sarif(fixture('crankwheel-after-refresh.json')).results;
+    expect(plain.filter((r) => r.baselineState !== undefined)).to.deep.equal([]);
   });
 });
