@@ -18,7 +18,7 @@ import {
   type IpRelaxation,
   type PermittedUsers,
 } from './types.js';
-import { type DefectList, type PathSegment, didYouMean, formatPath, quotedList, text } from './errors.js';
+import { type DefectList, type Hint, type PathSegment, didYouMeanKey, didYouMeanValue, formatPath, quotedList, renameFix, replaceFix, text } from './errors.js';
 import { normalisePermissionName } from './names.js';
 import {
   API_NAME,
@@ -73,21 +73,40 @@ const visibilityOf = (value: unknown, path: PathSegment[], feature?: string): Pi
 
 type FieldProblem = Exclude<ReturnType<typeof parseFieldEntry>, { field: string; optional: boolean }>;
 
-const fieldProblemText = (entry: string, object: string, parsed: FieldProblem): string => {
+/** The message of a field entry at `path` that is not a field name, with the fix when it names the entry to write. */
+const fieldProblem = (entry: string, object: string, parsed: FieldProblem, path: PathSegment[]): Hint => {
   switch (parsed.problem) {
     case 'empty':
-      return text('defect.fieldEmpty');
-    case 'optionalMark':
-      return text('defect.fieldOptionalMark', entry, parsed.base);
+      return { text: text('defect.fieldEmpty') };
+    case 'optionalMark': {
+      const fixed = `${parsed.base}?`;
+      return { text: text('defect.fieldOptionalMark', entry, fixed), fix: replaceFix(path, [fixed]) };
+    }
     case 'dotted':
-      return text('defect.fieldDotted', entry, parsed.field, object);
+      return { text: text('defect.fieldDotted', entry, parsed.field, object), fix: replaceFix(path, [parsed.field]) };
     case 'otherObject':
-      return text('defect.fieldOtherObject', entry, parsed.object, parsed.field, parsed.object);
-    case 'syntax':
-      return text('defect.fieldName', entry, parsed.suggestion ? didYouMean([parsed.suggestion]) : '');
+      // a move to another object's list, not a replacement in place: no fix (see the fix test's exemptions)
+      return { text: text('defect.fieldOtherObject', entry, parsed.object, parsed.field, parsed.object) };
+    case 'syntax': {
+      const hint = didYouMeanValue(path, parsed.suggestion ? [parsed.suggestion] : []);
+      return { text: text('defect.fieldName', entry, hint.text), fix: hint.fix };
+    }
     default:
-      return text('defect.fieldEmpty');
+      return { text: text('defect.fieldEmpty') };
   }
+};
+
+/**
+ * The API name a label-like name most likely stands for: spaces become underscores, other characters go
+ * ("Integration User" → Integration_User); undefined when that is still not an API name or is unchanged.
+ */
+const apiNameFromLabel = (input: string): string | undefined => {
+  const candidate = input
+    .trim()
+    .replace(/\s+/g, '_')
+    .replace(/[^A-Za-z0-9_]/g, '')
+    .replace(/_{3,}/g, '__');
+  return API_NAME.test(candidate) && candidate !== input ? candidate : undefined;
 };
 
 class ManifestBuilder {
@@ -107,10 +126,10 @@ class ManifestBuilder {
     const result = normalisePermissionName(input);
     if ('name' in result) return result.name;
     if (result.ambiguous) {
-      this.defects.add(path, text('defect.permissionAmbiguous', input, result.suggestions.join(', ')));
+      this.defects.add(path, text('defect.permissionAmbiguous', input, result.suggestions.join(', ')), replaceFix(path, result.suggestions));
     } else {
-      const hint = result.suggestions.length > 0 ? didYouMean(result.suggestions) : text('defect.permissionUnknown.noSuggestion');
-      this.defects.add(path, text('defect.permissionUnknown', input, hint));
+      const hint = didYouMeanValue(path, result.suggestions);
+      this.defects.add(path, text('defect.permissionUnknown', input, hint.text || text('defect.permissionUnknown.noSuggestion')), hint.fix);
     }
     return undefined;
   };
@@ -118,7 +137,8 @@ class ManifestBuilder {
   public readonly scope: NameNormaliser = (input, path) => {
     const result = normaliseScope(input);
     if ('value' in result) return result.value;
-    this.defects.add(path, text('defect.scopeUnknown', input, scopeExamples(), didYouMean(result.suggestions)));
+    const hint = didYouMeanValue(path, result.suggestions);
+    this.defects.add(path, text('defect.scopeUnknown', input, scopeExamples(), hint.text), hint.fix);
     return undefined;
   };
 
@@ -127,7 +147,9 @@ class ManifestBuilder {
     return (input, path) => {
       const value = input.trim();
       if (API_NAME.test(value)) return value;
-      this.defects.add(path, text('defect.apiName', input, text(`defect.apiName.${kind}`), example));
+      const likely = apiNameFromLabel(input);
+      const hint = didYouMeanValue(path, likely ? [likely] : []);
+      this.defects.add(path, text('defect.apiName', input, text(`defect.apiName.${kind}`), example, hint.text), hint.fix);
       return undefined;
     };
   }
@@ -191,7 +213,12 @@ class ManifestBuilder {
       const policy = normaliseRefreshTokenPolicy(value.refreshTokenPolicy);
       const policyPath = [...path, 'refreshTokenPolicy'];
       if ('value' in policy) oauth.refreshTokenPolicy = { value: policy.value, path: formatPath(policyPath) };
-      else this.defects.add(policyPath, text('defect.refreshTokenPolicy', value.refreshTokenPolicy, didYouMean(policy.suggestions)));
+      else {
+        // `specific_lifetime:N:UNIT` is a template, not a value: only suggestions without placeholders are a fix
+        const hint = didYouMeanValue(policyPath, policy.suggestions);
+        const concrete = policy.suggestions.filter((suggestion) => 'value' in normaliseRefreshTokenPolicy(suggestion));
+        this.defects.add(policyPath, text('defect.refreshTokenPolicy', value.refreshTokenPolicy, hint.text), replaceFix(policyPath, concrete));
+      }
     }
     if (typeof value.ipRelaxation === 'string' && (IP_RELAXATION as readonly string[]).includes(value.ipRelaxation))
       oauth.ipRelaxation = { value: value.ipRelaxation as IpRelaxation, path: formatPath([...path, 'ipRelaxation']) };
@@ -248,7 +275,8 @@ class ManifestBuilder {
     for (const [name, spec] of Object.entries(value)) {
       const path = ['features', name];
       if (!KEBAB_CASE.test(name)) {
-        this.defects.add(path, text('defect.featureName', name, toKebabCase(name)));
+        const kebab = toKebabCase(name);
+        this.defects.add(path, text('defect.featureName', name, kebab), renameFix(path, [kebab]));
         continue;
       }
       if (!isRecord(spec)) continue;
@@ -296,8 +324,8 @@ class ManifestBuilder {
       return false;
     }
     const cleaned = key.replace(/[^A-Za-z0-9_]/g, '');
-    const hint = API_NAME.test(cleaned) && cleaned !== key ? didYouMean([cleaned]) : '';
-    this.defects.add(path, text('defect.objectName', key, hint));
+    const hint = didYouMeanKey(path, API_NAME.test(cleaned) && cleaned !== key ? [cleaned] : []);
+    this.defects.add(path, text('defect.objectName', key, hint.text), hint.fix);
     return false;
   }
 
@@ -308,7 +336,8 @@ class ManifestBuilder {
       if (!this.filled(entry, [...path, index])) return;
       const result = normaliseObjectAccess(entry);
       if (!('value' in result)) {
-        this.defects.add([...path, index], text('defect.objectAccess', entry, OBJECT_ACCESS.join(', '), didYouMean(result.suggestions)));
+        const hint = didYouMeanValue([...path, index], result.suggestions);
+        this.defects.add([...path, index], text('defect.objectAccess', entry, OBJECT_ACCESS.join(', '), hint.text), hint.fix);
         return;
       }
       if (access.some((a) => a.access === result.value)) return;
@@ -330,7 +359,8 @@ class ManifestBuilder {
         const entryPath = [...path, access, index];
         const parsed = parseFieldEntry(entry, object);
         if ('problem' in parsed) {
-          this.defects.add(entryPath, fieldProblemText(entry, object, parsed));
+          const problem = fieldProblem(entry, object, parsed, entryPath);
+          this.defects.add(entryPath, problem.text, problem.fix);
           return;
         }
         const requirement: FieldRequirement = {
@@ -372,7 +402,10 @@ export const buildManifest = (value: unknown, origin: string, defects: DefectLis
   const builder = new ManifestBuilder(defects);
   const root = isRecord(value) ? value : {};
   const name = typeof root.name === 'string' ? root.name : '';
-  if (typeof root.name === 'string' && !KEBAB_CASE.test(root.name)) defects.add(['name'], text('defect.kebabName', root.name, toKebabCase(root.name)));
+  if (typeof root.name === 'string' && !KEBAB_CASE.test(root.name)) {
+    const kebab = toKebabCase(root.name);
+    defects.add(['name'], text('defect.kebabName', root.name, kebab), replaceFix(['name'], [kebab]));
+  }
   if (typeof root.label === 'string') builder.filled(root.label, ['label']);
   const body = builder.body(root, []);
   const features = builder.features(root.features);

@@ -12,12 +12,34 @@ export type PathSegment = string | number;
 
 export type SourcePosition = { line: number; col: number };
 
+/** A value a fix writes: what YAML or JSON can hold. */
+export type FixValue = string | number | boolean | null | FixValue[] | { [key: string]: FixValue };
+
+/**
+ * A fix a program can apply to the parsed manifest: the concrete replacement a message suggests, from the same
+ * data as its text (so the two cannot disagree). Either the value at `path` is replaced by `replaceWith`, or the
+ * key at `path` (its last segment) is renamed to `renameKey`, keeping its value and place. When the message
+ * offers several alternatives, `choices` lists them all (the first is `replaceWith` / `renameKey`): any one of
+ * them is valid, and which one is meant is the author's choice.
+ */
+export type Fix =
+  | { path: PathSegment[]; replaceWith: FixValue; choices?: FixValue[] }
+  | { path: PathSegment[]; renameKey: string; choices?: string[] };
+
 export type Defect = {
   /** Where in the document: [] for the whole file */
   path: PathSegment[];
   message: string;
   position?: SourcePosition;
+  /** The machine-applicable form of the message's suggestion, when it suggests a concrete value */
+  fix?: Fix;
 };
+
+/** A defect as InvalidManifest's error data carries it (`--json`: data.defects): the path written out. */
+export type DefectData = Omit<Defect, 'path'> & { path: string };
+
+/** InvalidManifest's error data (`--json`: data). */
+export type InvalidManifestData = { file: string; defects: DefectData[] };
 
 /** Errors thrown by the requirements module, by name. */
 export const ERROR_NAMES = {
@@ -68,6 +90,29 @@ export const quotedList = (values: readonly string[]): string => {
 export const didYouMean = (suggestions: readonly string[]): string =>
   suggestions.length > 0 ? text('didYouMean', quotedList(suggestions)) : '';
 
+/** A hint's text and the fix it describes, made from the same values. */
+export type Hint = { text: string; fix?: Fix };
+
+/** Replace the value at `path` with `values[0]` (or any of `values`). */
+export const replaceFix = (path: readonly PathSegment[], values: readonly FixValue[]): Fix | undefined =>
+  values.length === 0 ? undefined : { path: [...path], replaceWith: values[0], ...(values.length > 1 ? { choices: [...values] } : {}) };
+
+/** Rename the key at `path` to `names[0]` (or any of `names`). */
+export const renameFix = (path: readonly PathSegment[], names: readonly string[]): Fix | undefined =>
+  names.length === 0 ? undefined : { path: [...path], renameKey: names[0], ...(names.length > 1 ? { choices: [...names] } : {}) };
+
+/** `(did you mean "read"?)` and the fix that writes the suggestion in place of the value at `path`. */
+export const didYouMeanValue = (path: readonly PathSegment[], suggestions: readonly string[]): Hint => ({
+  text: didYouMean(suggestions),
+  fix: replaceFix(path, suggestions),
+});
+
+/** `(did you mean "access"?)` and the fix that renames the key at `path` to the suggestion. */
+export const didYouMeanKey = (path: readonly PathSegment[], suggestions: readonly string[]): Hint => ({
+  text: didYouMean(suggestions),
+  fix: renameFix(path, suggestions),
+});
+
 /** Shows a value the user wrote, short enough for one line. */
 export const showValue = (value: unknown): string => {
   let shown: string;
@@ -92,8 +137,8 @@ export class DefectList {
     return this.items.length;
   }
 
-  public add(path: readonly PathSegment[], message: string, position?: SourcePosition): void {
-    this.items.push({ path: [...path], message: message.trim(), position });
+  public add(path: readonly PathSegment[], message: string, fix?: Fix): void {
+    this.items.push({ path: [...path], message: message.trim(), ...(fix ? { fix } : {}) });
   }
 
   public all(): Defect[] {
@@ -136,7 +181,8 @@ export const invalidManifestError = (file: string, defects: Defect[], preset = f
     ERROR_NAMES.invalidManifest,
     actions
   );
-  error.setData({ file, defects: sorted.map((d) => ({ ...d, path: formatPath(d.path) })) });
+  const data: InvalidManifestData = { file, defects: sorted.map((d) => ({ ...d, path: formatPath(d.path) })) };
+  error.setData(data);
   return error;
 };
 

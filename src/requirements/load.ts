@@ -14,18 +14,26 @@ export type ParseOptions = {
   preset?: boolean;
 };
 
+/**
+ * Validates parsed manifest data (what YAML or JSON text parses to): the schema's structural defects, then the
+ * semantic ones, each once, without positions. The manifest is only meaningful when there is no defect.
+ */
+export const validateManifestData = (value: unknown, origin: string): { manifest: Manifest; defects: Defect[] } => {
+  const defects: Defect[] = validateStructure(value);
+  const semantic = new DefectList();
+  const manifest = buildManifest(value, origin, semantic);
+  for (const defect of semantic.all()) {
+    if (!defects.some((d) => d.message === defect.message && JSON.stringify(d.path) === JSON.stringify(defect.path))) defects.push(defect);
+  }
+  return { manifest, defects };
+};
+
 /** Validates and normalises manifest text. `origin` names the file in messages. Throws InvalidManifest. */
 export const parseManifestText = (source: string, origin: string, format: ManifestFormat, options: ParseOptions = {}): Manifest => {
   const file = options.displayName ?? origin;
   const parsed = parseText(source, format);
   if (parsed.defects.length > 0 || parsed.value === undefined) throw invalidManifestError(file, parsed.defects, options.preset);
-  const structural = validateStructure(parsed.value);
-  const semantic = new DefectList();
-  const manifest = buildManifest(parsed.value, origin, semantic);
-  const defects: Defect[] = [...parsed.defects, ...structural];
-  for (const defect of semantic.all()) {
-    if (!defects.some((d) => d.message === defect.message && JSON.stringify(d.path) === JSON.stringify(defect.path))) defects.push(defect);
-  }
+  const { manifest, defects } = validateManifestData(parsed.value, origin);
   if (defects.length > 0) {
     for (const defect of defects) defect.position ??= parsed.locate(defect.path, 'key');
     throw invalidManifestError(file, defects, options.preset);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { type Defect, type PathSegment, didYouMean, showValue, text } from './errors.js';
+import { type Defect, type Hint, type PathSegment, didYouMeanKey, didYouMeanValue, replaceFix, showValue, text } from './errors.js';
 import { suggest } from './suggest.js';
 
 /** Path of the published schema (works from src/ under ts-node and from lib/). */
@@ -102,24 +102,34 @@ const describeExpected = (expected: unknown): string => {
  * The items a list written as text meant, for a hint that is itself valid: "a, b" is two items; so is
  * "api refresh_token" under scopes (scope names have no spaces); any other text is one item ("API Enabled").
  */
-const listItems = (value: string | number, path: readonly PathSegment[]): string => {
-  const raw = String(value);
-  const items = raw.includes(',') ? raw.split(',') : path[path.length - 1] === 'scopes' ? raw.split(/\s+/) : [raw];
-  return items
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0)
-    .map((item) => showValue(item))
-    .join(', ');
+const listItems = (value: string | number, path: readonly PathSegment[]): Array<string | number> => {
+  if (typeof value === 'number') return [value];
+  const items = value.includes(',') ? value.split(',') : path[path.length - 1] === 'scopes' ? value.split(/\s+/) : [value];
+  return items.map((item) => item.trim()).filter((item) => item.length > 0);
 };
 
-const typeHint = (expected: string[], value: unknown, path: readonly PathSegment[] = []): string => {
-  if (value === null || value === undefined) return text('defect.type.emptyHint');
-  if (expected.includes('array') && (typeof value === 'string' || typeof value === 'number')) return text('defect.type.listHint', listItems(value, path));
-  if (expected.includes('string') && expected.includes('object')) return text('defect.type.nameHint');
-  if (expected.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) return text('defect.type.quoteHint');
-  if (expected.length === 1 && expected[0] === 'string' && typeof value === 'object') return text('defect.type.singleNameHint');
-  if (expected.includes('object')) return text('defect.type.mappingHint');
-  return '';
+/** How a value is written in a hint: as YAML flow style would show it. */
+const written = (value: unknown): string => (typeof value === 'string' ? showValue(value) : JSON.stringify(value));
+
+/** The hint of a type defect at `path`, with its fix when it names the value to write. */
+const typeHint = (expected: string[], value: unknown, path: readonly PathSegment[]): Hint => {
+  if (value === null || value === undefined) {
+    const empty = expected.includes('array') ? [] : expected.includes('object') ? {} : undefined;
+    if (empty === undefined) return { text: text('defect.type.emptyValueHint') };
+    return { text: text('defect.type.emptyHint', written(empty)), fix: replaceFix(path, [empty]) };
+  }
+  if (expected.includes('array') && (typeof value === 'string' || typeof value === 'number')) {
+    const items = listItems(value, path);
+    return { text: text('defect.type.listHint', items.map(written).join(', ')), fix: replaceFix(path, [items]) };
+  }
+  if (expected.includes('string') && expected.includes('object')) return { text: text('defect.type.nameHint') };
+  if (expected.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) {
+    const quoted = String(value);
+    return { text: text('defect.type.quoteHint', JSON.stringify(quoted)), fix: replaceFix(path, [quoted]) };
+  }
+  if (expected.length === 1 && expected[0] === 'string' && typeof value === 'object') return { text: text('defect.type.singleNameHint') };
+  if (expected.includes('object')) return { text: text('defect.type.mappingHint') };
+  return { text: '' };
 };
 
 const missingKeyHint = (key: string): string => {
@@ -140,6 +150,8 @@ const allowedKeys = (error: ErrorObject): string[] => {
   return Object.keys(parent?.properties ?? {});
 };
 
+const withFix = (defect: Defect, hint: Hint): Defect => (hint.fix ? { ...defect, fix: hint.fix } : defect);
+
 const translate = (error: ErrorObject, root: unknown): Defect | undefined => {
   const path = pointerToPath(error.instancePath, root);
   const params = error.params as Record<string, unknown>;
@@ -147,7 +159,8 @@ const translate = (error: ErrorObject, root: unknown): Defect | undefined => {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const allowed = allowedKeys(error);
-      return { path: [...path, key], message: text('defect.unknownKey', key, allowed.join(', '), didYouMean(suggest(key, allowed.map((a) => ({ text: a, target: a }))))) };
+      const hint = didYouMeanKey([...path, key], suggest(key, allowed.map((a) => ({ text: a, target: a }))));
+      return withFix({ path: [...path, key], message: text('defect.unknownKey', key, allowed.join(', '), hint.text) }, hint);
     }
     case 'required': {
       const key = String(params.missingProperty);
@@ -156,12 +169,14 @@ const translate = (error: ErrorObject, root: unknown): Defect | undefined => {
     case 'type': {
       const expected = Array.isArray(params.type) ? params.type.map(String) : String(params.type).split(',');
       if (path.length === 0) return { path, message: text('defect.notMapping', describeType(error.data)) };
-      return { path, message: text('defect.type', describeExpected(expected), describeType(error.data), typeHint(expected, error.data, path)) };
+      const hint = typeHint(expected, error.data, path);
+      return withFix({ path, message: text('defect.type', describeExpected(expected), describeType(error.data), hint.text) }, hint);
     }
     case 'enum': {
       const allowed = (Array.isArray(params.allowedValues) ? params.allowedValues : []).map(String);
       const value = showValue(error.data);
-      return { path, message: text('defect.enum', value, allowed.join(', '), didYouMean(suggest(value, allowed.map((a) => ({ text: a, target: a }))))) };
+      const hint = didYouMeanValue(path, suggest(value, allowed.map((a) => ({ text: a, target: a }))));
+      return withFix({ path, message: text('defect.enum', value, allowed.join(', '), hint.text) }, hint);
     }
     case 'minLength':
       return { path, message: text('defect.emptyString') };

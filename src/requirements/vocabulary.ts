@@ -158,9 +158,11 @@ export const normaliseRefreshTokenPolicy = (input: string): Normalised<string> =
   if (keyword) return { value: keyword };
   const match = POLICY_PATTERN.exec(input.trim());
   if (match) return { value: `${match[1].toLowerCase()}:${Number(match[2])}:${match[3].toUpperCase()}` };
-  const head = input.trim().split(':')[0];
+  const [head, ...rest] = input.trim().split(':');
+  // a misspelt keyword with a valid lifetime keeps the lifetime ("specific_lifetim:3:DAYS" → specific_lifetime:3:DAYS)
+  const lifetime = POLICY_PATTERN.exec(`specific_lifetime:${rest.join(':')}`) ? `${Number(rest[0])}:${rest[1].toUpperCase()}` : 'N:UNIT';
   return {
-    suggestions: suggest(head, policyCandidates).map((near) => (POLICY_WITH_LIFETIME.includes(near) ? `${near}:N:UNIT` : near)),
+    suggestions: suggest(head, policyCandidates).map((near) => (POLICY_WITH_LIFETIME.includes(near) ? `${near}:${lifetime}` : near)),
   };
 };
 

@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import type { CheckResult } from '../../src/commands/integration/check.js';
+import type { ManifestValidateErrorData } from '../../src/commands/integration/manifest/validate.js';
 import { validateJunit, validateSarif } from '../unit/render/ciSchemas.js';
 import { cliEnv, RunningEmulator, repoRoot, runCli, startEmulator } from './harness.js';
 import { HELP_ERROR_CODES, exitCodeCases } from './exitCodeCases.js';
@@ -272,6 +274,40 @@ describe('e2e: a fix hint is itself valid', function () {
         writeFileSync(file, manifest(hint!));
         const good = await runCli(home, ['integration', 'manifest', 'validate', '--manifest', file, '--json']);
         expect(good.code, `${hint!}\n${good.stdout}${good.stderr}`).to.equal(0);
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    });
+  }
+
+  for (const [fixture, expected] of [
+    ['crank.yaml', { path: ['objects', 'Contact', 'access', 1], replaceWith: 'read' }],
+    ['unknown-object-key.yaml', { path: ['objects', 'Contact', 'acess'], renameKey: 'access' }],
+  ] as const) {
+    it(`${fixture}: --json carries the fix as data; the file with it applied validates (exit 0)`, async () => {
+      const home = mkdtempSync(join(tmpdir(), 'sfia-hint-'));
+      try {
+        const file = join(home, fixture);
+        writeFileSync(file, readFileSync(join(repoRoot, 'test', 'fixtures', 'bad-manifests', fixture), 'utf8'));
+        const bad = await runCli(home, ['integration', 'manifest', 'validate', '--manifest', file, '--json']);
+        expect(bad.code, bad.stdout).to.equal(1);
+        expect(bad.json?.name).to.equal('InvalidManifest');
+        const data = bad.json!.data as ManifestValidateErrorData;
+        expect(data.defects, bad.stdout).to.have.length(1);
+        const fix = data.defects[0].fix!;
+        expect(fix).to.deep.equal(expected);
+        // apply it the way an editor would: on the YAML document, so the rest of the file stays as written
+        const doc = parseDocument(readFileSync(file, 'utf8'));
+        if ('replaceWith' in fix) doc.setIn(fix.path, fix.replaceWith);
+        else {
+          const parent = doc.getIn(fix.path.slice(0, -1), true);
+          const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === fix.path[fix.path.length - 1]) : undefined;
+          expect(pair, 'the key the fix renames').not.to.equal(undefined);
+          (pair!.key as { value: unknown }).value = fix.renameKey;
+        }
+        writeFileSync(file, doc.toString());
+        const good = await runCli(home, ['integration', 'manifest', 'validate', '--manifest', file, '--json']);
+        expect(good.code, `${doc.toString()}\n${good.stdout}${good.stderr}`).to.equal(0);
       } finally {
         rmSync(home, { recursive: true, force: true });
       }

@@ -119,7 +119,10 @@ describe('requirements: vocabularies', () => {
       for (const input of ['forever', 'specific_lifetime:0:DAYS', 'specific_lifetime:3:WEEKS', 'specific_lifetime:DAYS', 'expire_if_unused:-1:DAYS'])
         expect(value(normaliseRefreshTokenPolicy(input)), input).to.equal(undefined);
       expect(suggestions(normaliseRefreshTokenPolicy('infinte'))).to.include('infinite');
-      expect(suggestions(normaliseRefreshTokenPolicy('specific_liftime:3:DAYS'))).to.include('specific_lifetime:N:UNIT');
+      // the lifetime written is kept when it is valid, so the suggestion is a value that validates
+      expect(suggestions(normaliseRefreshTokenPolicy('specific_liftime:3:DAYS'))).to.include('specific_lifetime:3:DAYS');
+      expect(suggestions(normaliseRefreshTokenPolicy('specific_liftime:3:weeks'))).to.include('specific_lifetime:N:UNIT');
+      expect(suggestions(normaliseRefreshTokenPolicy('specific_liftime'))).to.include('specific_lifetime:N:UNIT');
     });
   });
 

@@ -2,16 +2,27 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { contractExitCode } from '../../../shared/exitCodes.js';
 import type { Requirements } from '../../../requirements/types.js';
+import type { InvalidManifestData } from '../../../requirements/errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.manifest.validate');
 
+/**
+ * The result of a valid manifest. An invalid one is not a result but the error InvalidManifest (exit 1); with
+ * --json its `data` is the type ManifestValidateErrorData of this module: every defect with its path, position and message, and,
+ * where the message suggests a concrete value, `fix`: `{ path: ['objects','Contact','access',1], replaceWith: 'read' }`
+ * (set that value) or `{ path: ['objects','Contact','acess'], renameKey: 'access' }` (rename that key), with
+ * `choices` when the message offers several. The fix's path is the list of keys and indexes into the parsed document.
+ */
 export type ManifestValidateResult = {
   valid: true;
   /** The manifest as the checker sees it: labels turned into API names, features merged */
   requirements: Requirements;
   features: string[];
 };
+
+/** `data` of the InvalidManifest error under --json: the defects, each with its machine-applicable `fix` where it has one. */
+export type ManifestValidateErrorData = InvalidManifestData;
 
 export default class IntegrationManifestValidate extends SfCommand<ManifestValidateResult> {
   public static readonly summary = messages.getMessage('summary');
