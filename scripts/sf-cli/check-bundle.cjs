@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /*
  * Run by `prepack` (and by test/e2e/sf-cli.test.ts before it packs): checks that node_modules/ holds
- * exactly the production dependency tree of package-lock.json, because that is what `npm pack` bundles.
+ * exactly the plugin's production dependency tree of package-lock.json (its "dependencies" and theirs),
+ * because that is what `npm pack` bundles, and that the emulator workspace is not part of it.
  *   node scripts/sf-cli/check-bundle.cjs      exit 0: fine; exit 1: run `npm ci` first (reasons on stderr)
  *
  * Why: package.json has "bundleDependencies": true, so the tarball carries its own node_modules and
@@ -18,12 +19,51 @@ const { join, resolve } = require('node:path');
 
 const root = resolve(__dirname, '..', '..');
 const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+const packages = lock.packages ?? {};
 const problems = [];
 let count = 0;
 
-for (const [path, entry] of Object.entries(lock.packages ?? {})) {
-  // "" is this package; dev-only packages are not bundled; links are not packages to ship
-  if (path === '' || entry.dev || entry.link) continue;
+/*
+ * What npm pack bundles: the root's "dependencies" and, from each, its dependencies, optional and peer
+ * dependencies, resolved the way Node does (the nearest node_modules folder up the tree). The lockfile's
+ * `dev` flag cannot say this: packages only the emulator workspace (emulator/package.json) depends on are
+ * not dev there either, and they are not shipped.
+ */
+const locate = (from, name) => {
+  for (let dir = from; ; ) {
+    const candidate = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
+    if (packages[candidate]) return candidate;
+    if (!dir) return undefined;
+    const up = dir.lastIndexOf('/node_modules/');
+    dir = up >= 0 ? dir.slice(0, up) : '';
+  }
+};
+const shipped = new Set();
+const queue = Object.keys(packages['']?.dependencies ?? {}).map((name) => ({ from: '', name, optional: false }));
+while (queue.length > 0) {
+  const { from, name, optional } = queue.shift();
+  const path = locate(from, name);
+  if (!path) {
+    if (!optional) problems.push(`${name} (needed by ${from || 'the plugin'}): not in package-lock.json`);
+    continue;
+  }
+  if (shipped.has(path)) continue;
+  shipped.add(path);
+  const entry = packages[path];
+  for (const dep of Object.keys(entry.dependencies ?? {})) queue.push({ from: path, name: dep, optional: false });
+  for (const dep of Object.keys(entry.optionalDependencies ?? {})) queue.push({ from: path, name: dep, optional: true });
+  for (const dep of Object.keys(entry.peerDependencies ?? {})) {
+    queue.push({ from: path, name: dep, optional: Boolean(entry.peerDependenciesMeta?.[dep]?.optional) });
+  }
+}
+
+for (const path of [...shipped].sort()) {
+  const entry = packages[path];
+  // the emulator (a workspace: a link in node_modules) is never part of the plugin
+  if (entry.link) {
+    problems.push(`${path}: a workspace link (${entry.resolved}) is reachable from the plugin's dependencies`);
+    continue;
+  }
   const file = join(root, path, 'package.json');
   if (!existsSync(file)) {
     // optional packages (platform-specific ones) may legitimately be absent

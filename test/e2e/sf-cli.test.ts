@@ -330,7 +330,7 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     expect(own.filter((e) => e.endsWith('.test.js') || (e.endsWith('.ts') && !e.endsWith('.d.ts')))).to.deep.equal([]);
   });
 
-  it('npm pack bundles the production dependencies (with the jsforce-node 3.10.16 pin), not the dev ones', async () => {
+  it("npm pack bundles the production dependencies (with the jsforce-node 3.10.16 pin), not the dev ones nor the emulator's", async () => {
     const { tgz, entries } = await packed();
     /** bundled package name → the package.json entries for it (a package may sit at several depths) */
     const bundled = (name: string): string[] => entries.filter((e) => e.endsWith(`node_modules/${name}/package.json`));
@@ -339,6 +339,10 @@ describe('e2e: the plugin linked into the real sf CLI', function () {
     }
     for (const dev of ['mocha', 'chai', 'typescript', 'ts-node', 'sinon', 'eslint', 'oclif', 'c8']) {
       expect(bundled(dev), `${dev} (a devDependency) must not be bundled`).to.deep.equal([]);
+    }
+    // the emulator is a workspace of its own (emulator/package.json): neither it nor what only it depends on ships
+    for (const emulatorOnly of ['@sf-integration-access/emulator', '@jetstreamapp/soql-parser-js', 'chevrotain']) {
+      expect(bundled(emulatorOnly), `${emulatorOnly} (the emulator's) must not be bundled`).to.deep.equal([]);
     }
     // jsforce-node (what @salesforce/core talks to the org with) is the 3.10.16 our lockfile pins, and no
     // undici 8 (which throws on load on Node 20) is in the bundle
