@@ -43,8 +43,9 @@ describe('emulator SOQL engine', function () {
 
   it('answers the connected app tables from the state', () => {
     const apps = run('SELECT Name, OptionsAllowAdminApprovedUsersOnly, OptionsRefreshTokenValidityMetric FROM ConnectedApplication');
-    expect(apps.map((a) => a.Name)).to.deep.equal(['Acme_Sync']);
-    expect(apps[0].OptionsAllowAdminApprovedUsersOnly).to.equal(true);
+    // the installed ones only (CrankWheel's app is not installed in the demo org)
+    expect(apps.map((a) => a.Name)).to.deep.equal(['Acme_Sync', 'Legacy_Exporter']);
+    expect(apps.map((a) => a.OptionsAllowAdminApprovedUsersOnly)).to.deep.equal([true, true]);
     const access = run("SELECT Parent.Profile.Name FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'");
     expect(((access[0].Parent as Rec).Profile as Rec).Name).to.equal('Minimum Access - API Only Integrations');
     const tokens = run('SELECT AppName, User.Username FROM OauthToken ORDER BY AppName');
