@@ -130,14 +130,15 @@ export const runDoctor = async (conn: Connection, options: { user?: string; app?
 
 /**
  * The ECA policies' readMetadata is no SOQL query, so the probe does not see it: reported from the snapshot
- * (src/snapshot/ecaPolicies.ts). Refused as NOT_FOUND when no component has the policy row's DeveloperName.
+ * (src/snapshot/ecaPolicies.ts). Refused (NOT_FOUND) when it could not be read: no component has the policy row's
+ * DeveloperName, or the org refused the read.
  */
 const withEcaPolicyLists = (shapes: ShapeResult[], app: AppPolicies | undefined): ShapeResult[] => {
   if (app?.kind !== 'externalClientApp') return shapes;
   const info = SHAPES.ecaPolicyLists;
   const result: ShapeResult = app.preAuthorized
     ? { shape: 'ecaPolicyLists', reads: info.reads, status: 'ok', optional: false, query: `readMetadata ExtlClntAppOauthConfigurablePolicies ${app.preAuthorized.policyName}`, unverified: info.unverified ?? '' }
-    : { shape: 'ecaPolicyLists', reads: info.reads, status: 'refused', optional: false, salesforceErrorCode: 'NOT_FOUND', salesforceMessage: `no ExtlClntAppOauthConfigurablePolicies named by the ExtlClntAppOauthPlcyCnfg DeveloperName of ${app.name}`, unverified: info.unverified ?? '' };
+    : { shape: 'ecaPolicyLists', reads: info.reads, status: 'refused', optional: false, salesforceErrorCode: 'NOT_FOUND', salesforceMessage: `the ExtlClntAppOauthConfigurablePolicies named by the ExtlClntAppOauthPlcyCnfg DeveloperName of ${app.name} could not be read (refused, or no component of that name)`, unverified: info.unverified ?? '' };
   return [...shapes.filter((s) => s.shape !== 'ecaPolicyLists'), result];
 };
 

@@ -165,10 +165,11 @@ const policyFinding = (
 
 /** "permission sets A, B and profiles C" / "no permission set or profile" (an ECA's policy lists). */
 const ecaListsText = (app: AppPolicies): string => {
+  if (!app.preAuthorized) return 'its OAuth policies could not be read (no permission to view them?), and no SetupEntityAccess row pre-authorizes';
   const sets = app.preAuthorized?.permissionSets ?? [];
   const profiles = app.preAuthorized?.profiles ?? [];
   const parts = [sets.length > 0 ? `permission sets ${sets.join(', ')}` : '', profiles.length > 0 ? `profiles ${profiles.join(', ')}` : ''].filter(Boolean);
-  return parts.length > 0 ? parts.join(' and ') : 'no permission set or profile';
+  return `its OAuth policies pre-authorize ${parts.length > 0 ? parts.join(' and ') : 'no permission set or profile'}`;
 };
 
 const appAccessFinding = (ctx: EvaluationContext, app: AppPolicies, path: string): Finding => {
@@ -191,7 +192,7 @@ const appAccessFinding = (ctx: EvaluationContext, app: AppPolicies, path: string
         ? {
             // an ECA pre-authorizes through its own policies (Help "Preauthorize User App Access Through External
             // Client App Policies"; ExtlClntAppOauthConfigurablePolicies): src/salesforce/ecaPreauthorization.ts
-            message: `${app.name} admits only admin-approved users, and its OAuth policies pre-authorize ${ecaListsText(app)}: neither the user's profile nor a permission set of the user is among them`,
+            message: `${app.name} admits only admin-approved users, and ${ecaListsText(app)}: neither the user's profile nor a permission set of the user is among them`,
             fix: ecaPreauthorizationFix(app.name, app.preAuthorized?.policyName, {}),
           }
         : {

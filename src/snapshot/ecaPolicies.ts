@@ -14,6 +14,9 @@ import { toOrgError, withRetry } from './batch.js';
 import type { SoqlRecord } from './batch.js';
 import type { AppPolicies, PermissionSource } from './types.js';
 
+/** Errors that stop every read (toOrgError's names): the run cannot go on without them fixed */
+const STOPPING = /OrgSessionExpired|OrgRequestLimit|OrgApiDisabled|OrgTimeout|OrgUnavailable|OrgUnreachable/;
+
 const text = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
 /** The policies component's fullName: the DeveloperName of the ECA's ExtlClntAppOauthPlcyCnfg row (round trip 1). */
@@ -25,14 +28,22 @@ export const ecaPolicyNameOf = (policyRows: SoqlRecord[] | undefined, ecaRow: So
 };
 
 /**
- * readMetadata of the ECA's policies. A policy verdict from lists that failed to load would be wrong: an
- * error is an org error (no verdict), as for a connected app's readMetadata.
+ * readMetadata of the ECA's policies. Reading them needs "View all External Client Apps, view their
+ * settings, and edit their policies" (the type's special access rule): when the org refuses, the check goes
+ * on with the SetupEntityAccess rows alone (the documented record of the same access, SetupEntityType
+ * 'ExternalClientApplication'), the app carries no lists, and a failing verdict says the policies were not
+ * read. A session or limit error still stops the run.
  */
 export const readEcaPolicyLists = async (conn: Connection, policyName: string | undefined): Promise<EcaPolicyLists | undefined> => {
   if (!policyName) return undefined;
-  const result = await withRetry(() => conn.metadata.read(ECA_POLICIES_TYPE as 'PermissionSet', [policyName])).catch((error: unknown) => {
-    throw toOrgError(error, `external client app policies ${policyName} (readMetadata)`, conn);
-  });
+  let result: unknown;
+  try {
+    result = await withRetry(() => conn.metadata.read(ECA_POLICIES_TYPE as 'PermissionSet', [policyName]));
+  } catch (error) {
+    const orgError = toOrgError(error, `external client app policies ${policyName} (readMetadata)`, conn);
+    if (STOPPING.test(orgError.name)) throw orgError;
+    return undefined;
+  }
   const records = (Array.isArray(result) ? result : [result]) as unknown as Array<Record<string, unknown> | null | undefined>;
   const record = records.find((r) => r && r.fullName === policyName);
   // a nil record: no policies component of that name (the DeveloperName = fullName assumption failed)

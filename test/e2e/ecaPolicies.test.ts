@@ -49,6 +49,25 @@ describe('e2e: grant pre-authorizes a set in an External Client App\'s OAuth pol
     expect(shape?.unverified).to.include('ExtlClntAppOauthPlcyCnfg.DeveloperName');
   });
 
+  // reading the policies needs "View all External Client Apps, view their settings, and edit their policies"
+  // (the type's special access rule): refused, the check goes on with the SetupEntityAccess rows
+  // (SetupEntityType 'ExternalClientApplication', Object Reference API 60.0+) and says the policies were not read
+  it('when the org refuses the policies readMetadata, access still counts through SetupEntityAccess, and the failure says so', async () => {
+    await emu.setFaults([{ match: '/services/Soap/m/', fault: 'INSUFFICIENT_ACCESS', times: 100 }]);
+    try {
+      const r = await runCli(emu.home, ['integration', 'check', '--manifest', manifest, '-o', emu.alias, '--user', 'rep@eca.example', '--user', 'preauth@eca.example', '--json']);
+      expect(r.code, r.stdout + r.stderr).to.equal(3);
+      const result = r.json!.result as CheckResult;
+      const of = (u: string): CheckResult['users'][number]['findings'][number] | undefined =>
+        result.users.find((x) => x.username === u)?.findings.find((f) => f.requirement === 'oauth app access Vendor_Locked');
+      expect([of('preauth@eca.example')?.status, of('preauth@eca.example')?.grantedBy]).to.deep.equal(['pass', [{ kind: 'PermissionSet', name: 'Vendor_Locked_Access' }]]);
+      expect(of('rep@eca.example')?.status).to.equal('fail');
+      expect(of('rep@eca.example')?.message).to.include('its OAuth policies could not be read');
+    } finally {
+      await emu.setFaults([]);
+    }
+  });
+
   it('before: the user is not pre-authorized (app access fails, naming the Setup path)', async () => {
     const r = await runCli(emu.home, ['integration', 'check', '--manifest', manifest, '-o', emu.alias, '--user', 'rep@eca.example', '--json']);
     expect(r.code).to.equal(3);
