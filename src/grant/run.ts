@@ -120,7 +120,8 @@ export const runGrant = async (org: GrantOrg, input: GrantInput, hooks: GrantHoo
 
   const name = input['permission-set-name'] ?? defaultPermissionSetName(requirements);
   const snapshot = await withProgress(hooks, messages.getMessage('progress.reading', [orgLabel]), () =>
-    readSnapshot(conn, requirements, { users, app, includeDependencies: true, crossCheck: false, probeSetName: name })
+    // --reduce reads everything the users hold (as check --excess does): a profile's over-grants are only seen so
+    readSnapshot(conn, requirements, { users, app, includeDependencies: true, crossCheck: false, probeSetName: name, excess: input.reduce === true })
   );
   if (snapshot.users.length === 0) throw messages.createError('error.NoUsersResolved', [users.join(', ')]);
 
