@@ -49,7 +49,9 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 /** A request that timed out is tried once more, not four times: an org that did not answer in minutes rarely answers the third time. */
 const TIMEOUT_ATTEMPTS = 2;
 
-const logger = Logger.childFromRoot('sf-integration-access:batch');
+/** Created on first use, not at import: the command decides how the root logger writes first (shared/logWriter). */
+let batchLogger: Logger | undefined;
+const logger = (): Logger => (batchLogger ??= Logger.childFromRoot('sf-integration-access:batch'));
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -100,7 +102,7 @@ export const boundRequests = (conn: Connection): Connection => {
       if (++refreshes > MAX_REFRESHES) {
         throw Object.assign(new Error(`INVALID_SESSION_ID: the org rejected the session again after ${MAX_REFRESHES} refreshes`), { errorCode: 'INVALID_SESSION_ID' });
       }
-      logger.debug(`session refresh ${refreshes} of at most ${MAX_REFRESHES}`);
+      logger().debug(`session refresh ${refreshes} of at most ${MAX_REFRESHES}`);
       return refresh(since);
     };
     refreshBounded.add(delegate);
@@ -324,7 +326,7 @@ export const withRetry = async <T>(fn: () => Promise<T>, attempts = 4, baseMs = 
       if (error && typeof error === 'object') attemptsMade.set(error, attempt);
       if (!isTransient(error) || attempt >= limit) throw error;
       const wait = Math.round(baseMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
-      logger.debug(`transient ${errorCodeOf(error) ?? 'error'} (attempt ${attempt} of ${limit}); retrying in ${wait} ms`);
+      logger().debug(`transient ${errorCodeOf(error) ?? 'error'} (attempt ${attempt} of ${limit}); retrying in ${wait} ms`);
       // eslint-disable-next-line no-await-in-loop
       await sleep(wait);
     }

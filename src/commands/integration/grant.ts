@@ -1,3 +1,4 @@
+import '../../shared/oneLogWriter.js';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { GrantResult } from '../../grant/run.js';

@@ -1,3 +1,4 @@
+import '../../shared/oneLogWriter.js';
 import { writeFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
