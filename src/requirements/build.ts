@@ -2,10 +2,26 @@
  * Parsed manifest data → Manifest: the semantic checks a JSON Schema cannot do (names of
  * permissions, scopes, object access, API-name syntax, conflicts) and the normalisation of every
  * name. Runs on data that may not have passed the schema: it skips what has the wrong shape (the
- * schema check reports that) and reports every other problem it finds.
+ * schema check reports that) and reports every other problem it finds. It reads the data through
+ * the raw types generated from the schema (manifest.generated.ts), so a key the schema does not
+ * have does not compile.
  */
+import type {
+  RawCustomPermissionItem,
+  RawFeature,
+  RawLicenseItem,
+  RawManifest,
+  RawObjectRequirement,
+  RawOauth,
+  RawPermissionSetItem,
+  RawPermissionSetLicenseItem,
+  RawScopeItem,
+  RawSystemPermissionItem,
+  RawUser,
+} from './manifest.generated.js';
 import {
   type FeatureDefinition,
+  type FieldAccess,
   type FieldRequirement,
   type Manifest,
   type NameItem,
@@ -31,11 +47,30 @@ import {
   toKebabCase,
 } from './vocabulary.js';
 
-const IP_RELAXATION: readonly IpRelaxation[] = ['enforce', 'relaxed', 'relaxedRefresh'];
-const PERMITTED_USERS: readonly PermittedUsers[] = ['any', 'adminApproved'];
+/**
+ * A part of the raw manifest as this module meets it: the keys the schema gives it (generated raw types), each value
+ * unknown until checked, since the data may not have passed the schema.
+ */
+type Unchecked<T> = { readonly [K in keyof T]?: unknown };
+
+/** An `anyOf: [...]` item of any name list. */
+type RawAnyOf = Exclude<
+  RawSystemPermissionItem | RawCustomPermissionItem | RawScopeItem | RawLicenseItem | RawPermissionSetLicenseItem | RawPermissionSetItem,
+  string
+>;
+type RawFields = NonNullable<RawObjectRequirement['fields']>;
+
+// The schema's enum values, written as Records so that the compiler rejects a missing or an extra one.
+const IP_RELAXATION = Object.keys({ enforce: true, relaxed: true, relaxedRefresh: true } satisfies Record<IpRelaxation, true>);
+const PERMITTED_USERS = Object.keys({ any: true, adminApproved: true } satisfies Record<PermittedUsers, true>);
+/** The field lists, read first (a field in both is one edit item; see mergeField). */
+const FIELD_LISTS = Object.keys({ read: true, edit: true } satisfies Record<FieldAccess, true>) as FieldAccess[];
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** `value` read as `T` of the raw manifest when it is an object, else undefined. */
+const section = <T>(value: unknown): Unchecked<T> | undefined => (isRecord(value) ? value : undefined);
 
 const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
 
@@ -161,9 +196,10 @@ class ManifestBuilder {
     value.forEach((entry, index) => {
       const itemPath = [...path, index];
       let names: Array<string | undefined> = [];
+      const anyOf = allowAnyOf ? section<RawAnyOf>(entry)?.anyOf : undefined;
       if (this.filled(entry, itemPath)) names = [normalise(entry, itemPath)];
-      else if (allowAnyOf && isRecord(entry) && Array.isArray(entry.anyOf) && entry.anyOf.length > 0) {
-        const alternatives = entry.anyOf as unknown[];
+      else if (Array.isArray(anyOf) && anyOf.length > 0) {
+        const alternatives = anyOf as unknown[];
         names = alternatives.map((alternative, i) =>
           this.filled(alternative, [...itemPath, 'anyOf', i]) ? normalise(alternative, [...itemPath, 'anyOf', i]) : undefined
         );
@@ -180,7 +216,7 @@ class ManifestBuilder {
   // ------------------------------------------------------------ sections
 
   public user(value: unknown, prefix: PathSegment[], feature?: string): UserRequirement {
-    const user = isRecord(value) ? value : {};
+    const user = section<RawUser>(value) ?? {};
     const path = [...prefix, 'user'];
     return {
       licenses: this.nameItems(user.licenses, [...path, 'licenses'], licenceName, feature),
@@ -201,8 +237,9 @@ class ManifestBuilder {
     };
   }
 
-  public oauth(value: unknown, prefix: PathSegment[], feature?: string): OAuthRequirement | undefined {
-    if (!isRecord(value)) return undefined;
+  public oauth(input: unknown, prefix: PathSegment[], feature?: string): OAuthRequirement | undefined {
+    const value = section<RawOauth>(input);
+    if (!value) return undefined;
     const path = [...prefix, 'oauth'];
     const oauth: OAuthRequirement = {
       scopes: this.nameItems(value.scopes, [...path, 'scopes'], this.scope, feature),
@@ -220,9 +257,9 @@ class ManifestBuilder {
         this.defects.add(policyPath, text('defect.refreshTokenPolicy', value.refreshTokenPolicy, hint.text), replaceFix(policyPath, concrete));
       }
     }
-    if (typeof value.ipRelaxation === 'string' && (IP_RELAXATION as readonly string[]).includes(value.ipRelaxation))
+    if (typeof value.ipRelaxation === 'string' && IP_RELAXATION.includes(value.ipRelaxation))
       oauth.ipRelaxation = { value: value.ipRelaxation as IpRelaxation, path: formatPath([...path, 'ipRelaxation']) };
-    if (typeof value.permittedUsers === 'string' && (PERMITTED_USERS as readonly string[]).includes(value.permittedUsers))
+    if (typeof value.permittedUsers === 'string' && PERMITTED_USERS.includes(value.permittedUsers))
       oauth.permittedUsers = { value: value.permittedUsers as PermittedUsers, path: formatPath([...path, 'permittedUsers']) };
     return oauth;
   }
@@ -231,7 +268,7 @@ class ManifestBuilder {
     if (!isRecord(value)) return [];
     const objects: ObjectRequirement[] = [];
     const seen = new Map<string, { key: string; path: PathSegment[] }>();
-    for (const [key, spec] of Object.entries(value)) {
+    for (const [key, input] of Object.entries(value)) {
       const path = [...prefix, 'objects', key];
       if (!this.objectName(key, path)) continue;
       const other = seen.get(key.toLowerCase());
@@ -240,7 +277,8 @@ class ManifestBuilder {
         continue;
       }
       seen.set(key.toLowerCase(), { key, path });
-      if (!isRecord(spec)) continue; // reported by the schema check
+      const spec = section<RawObjectRequirement>(input);
+      if (!spec) continue; // reported by the schema check
       objects.push({
         object: key,
         access: this.objectAccess(spec.access, [...path, 'access'], feature),
@@ -252,7 +290,7 @@ class ManifestBuilder {
     return objects;
   }
 
-  public body(value: Record<string, unknown>, prefix: PathSegment[], feature?: string): RequirementBody {
+  public body(value: Unchecked<RawFeature>, prefix: PathSegment[], feature?: string): RequirementBody {
     const body: RequirementBody = {
       user: this.user(value.user, prefix, feature),
       systemPermissions: this.nameItems(value.systemPermissions, [...prefix, 'systemPermissions'], this.permission, feature),
@@ -272,14 +310,15 @@ class ManifestBuilder {
   public features(value: unknown): Record<string, FeatureDefinition> {
     const features: Record<string, FeatureDefinition> = {};
     if (!isRecord(value)) return features;
-    for (const [name, spec] of Object.entries(value)) {
+    for (const [name, input] of Object.entries(value)) {
       const path = ['features', name];
       if (!KEBAB_CASE.test(name)) {
         const kebab = toKebabCase(name);
         this.defects.add(path, text('defect.featureName', name, kebab), renameFix(path, [kebab]));
         continue;
       }
-      if (!isRecord(spec)) continue;
+      const spec = section<RawFeature>(input);
+      if (!spec) continue;
       const feature: FeatureDefinition = { name, body: this.body(spec, path, name) };
       if (typeof spec.description === 'string') feature.description = spec.description;
       features[name] = feature;
@@ -348,10 +387,11 @@ class ManifestBuilder {
     return access;
   }
 
-  private fields(value: unknown, object: string, path: PathSegment[], feature?: string): FieldRequirement[] {
-    if (!isRecord(value)) return [];
+  private fields(input: unknown, object: string, path: PathSegment[], feature?: string): FieldRequirement[] {
+    const value = section<RawFields>(input);
+    if (!value) return [];
     const byName = new Map<string, FieldRequirement>();
-    for (const access of ['read', 'edit'] as const) {
+    for (const access of FIELD_LISTS) {
       const list = value[access];
       if (!Array.isArray(list)) continue;
       list.forEach((entry, index) => {
@@ -400,7 +440,7 @@ export const pathOf = (path: string): PathSegment[] => {
  */
 export const buildManifest = (value: unknown, origin: string, defects: DefectList): Manifest => {
   const builder = new ManifestBuilder(defects);
-  const root = isRecord(value) ? value : {};
+  const root = section<RawManifest>(value) ?? {};
   const name = typeof root.name === 'string' ? root.name : '';
   if (typeof root.name === 'string' && !KEBAB_CASE.test(root.name)) {
     const kebab = toKebabCase(root.name);

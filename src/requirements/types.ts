@@ -3,7 +3,17 @@
  * name turned into its API name. Produced by the requirements module, consumed by evaluation
  * and grant planning. Every item carries the path of the manifest entry it came from, so a
  * finding can point back at the line that asked for it.
+ *
+ * The raw shape (what a manifest file parses to) is not written here: it is generated from the
+ * JSON Schema into manifest.generated.ts (scripts/build/manifest-types.cjs) and re-exported. The
+ * model below differs from it on purpose (names become NameItems with paths, the object map a
+ * list, field lists one entry per field, policies carry their path, features are resolved), so it
+ * stays hand-written; its value types come from the raw ones, and the compile-time checks at the
+ * end fail when the schema gains a section the model has no place for.
  */
+import type { RawFeature, RawManifest, RawObjectRequirement, RawOauth, RawUser } from './manifest.generated.js';
+
+export type * from './manifest.generated.js';
 
 export const OBJECT_ACCESS = ['read', 'create', 'edit', 'delete', 'viewAll', 'modifyAll', 'viewAllFields'] as const;
 export type ObjectAccess = (typeof OBJECT_ACCESS)[number];
@@ -17,10 +27,13 @@ export type NameItem = {
   feature?: string;
 };
 
+/** The field lists of an object requirement: `read` and `edit`. */
+export type FieldAccess = keyof NonNullable<RawObjectRequirement['fields']>;
+
 export type FieldRequirement = {
   object: string;
   field: string;
-  access: 'read' | 'edit';
+  access: FieldAccess;
   /** Written `Field?`: only required when the field exists in the org */
   optional: boolean;
   path: string;
@@ -37,14 +50,15 @@ export type ObjectRequirement = {
   object: string;
   access: ObjectAccessRequirement[];
   /** `all`: every record must be visible, not just shared ones */
-  visibility?: { level: 'all'; path: string; feature?: string };
+  visibility?: { level: Extract<RawObjectRequirement['visibility'], 'all'>; path: string; feature?: string };
   fields: FieldRequirement[];
   path: string;
 };
 
-export type RefreshTokenPolicy = string; // infinite | zero | specific_lifetime:N:UNIT | …
-export type IpRelaxation = 'enforce' | 'relaxed' | 'relaxedRefresh';
-export type PermittedUsers = 'any' | 'adminApproved';
+/** infinite | zero | specific_lifetime:N:UNIT | … (normalised by vocabulary.ts) */
+export type RefreshTokenPolicy = NonNullable<RawOauth['refreshTokenPolicy']>;
+export type IpRelaxation = NonNullable<RawOauth['ipRelaxation']>;
+export type PermittedUsers = NonNullable<RawOauth['permittedUsers']>;
 
 export type OAuthRequirement = {
   /** Connected app / external client app name (can be overridden by --app) */
@@ -109,3 +123,22 @@ export type Requirements = RequirementBody & {
   /** Features merged into this requirement set */
   features: string[];
 };
+
+// ------------------------------------------------------------ the model against the schema (compile time)
+
+/** `true` when A and B are the same set of keys. */
+type SameKeys<A extends PropertyKey, B extends PropertyKey> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
+type Assert<T extends true> = T;
+
+/**
+ * Compile-time checks, not used at run time: each fails to compile when the schema (through the generated raw types)
+ * and the model disagree on the sections a manifest, a feature, `user`, `oauth` or an object requirement has.
+ * `$schema` is the one key the plugin ignores.
+ */
+export type ModelMatchesSchema = [
+  Assert<SameKeys<keyof RequirementBody | 'description', keyof RawFeature>>,
+  Assert<SameKeys<Exclude<keyof Manifest, 'origin'>, Exclude<keyof RawManifest, '$schema'>>>,
+  Assert<SameKeys<keyof UserRequirement, keyof RawUser>>,
+  Assert<SameKeys<keyof OAuthRequirement, keyof RawOauth | 'path'>>,
+  Assert<SameKeys<keyof ObjectRequirement, keyof RawObjectRequirement | 'object' | 'path'>>
+];
