@@ -7,6 +7,7 @@ import type { OrgSnapshot, UserAccess } from '../snapshot/types.js';
 import { BUILTIN_PERMISSION_LABELS, CAN_APPROVE_UNINSTALLED_APPS } from '../salesforce/index.js';
 import type { Finding, FindingStatus, GrantSource } from './types.js';
 import { AccessExplanation, EffectiveAccess, describeGrants, effectiveAccess } from './effectiveAccess.js';
+import { text } from './texts.generated.js';
 
 export type EvaluateOptions = {
   /**
@@ -30,7 +31,8 @@ export type EvaluationContext = {
   isAvailable: (name: string) => boolean;
 };
 
-export const GRANT_HINT = 'or run `sf integration grant`';
+/** `A or B or C`: alternatives in a requirement or message. */
+export const orList = (names: readonly string[]): string => names.join(` ${text('common.or')} `);
 
 /**
  * Whether a system permission exists in the org: listed in availablePermissions. An empty list means
@@ -96,7 +98,7 @@ export const verdictFrom = (
     return {
       status: 'pass',
       grantedBy: explanation.granted,
-      message: passMessage ? passMessage(explanation.granted) : `granted by ${describeGrants(explanation.granted)}`,
+      message: passMessage ? passMessage(explanation.granted) : text('common.grantedBy', describeGrants(explanation.granted)),
     };
   }
   if (explanation.sessionOnly.length > 0) {
@@ -104,21 +106,21 @@ export const verdictFrom = (
     return {
       status: 'warn',
       grantedBy: [],
-      message: `granted only by session-based permission set ${names} (counts only while activated)`,
-      fix: `Activate ${names} in the integration user's session, or grant ${what} in a permission set that is not session-based (${GRANT_HINT})`,
+      message: text('common.sessionOnly.message', names),
+      fix: text('common.sessionOnly.fix', names, what),
     };
   }
   if (explanation.muted.length > 0) {
     const m = explanation.muted[0];
-    const muting = m.mutingSet ? `the group's muting permission set ${m.mutingSet}` : "the group's muting permission set";
+    const muting = m.mutingSet ? text('common.muted.mutingSetNamed', m.mutingSet) : text('common.muted.mutingSet');
     const message = m.mutedByMutingSet
-      ? `${what} is granted by ${m.member} in permission set group ${m.group} but muted by ${muting}`
-      : `${what} is granted by ${m.member} in permission set group ${m.group} but not by the group (muted by ${muting}, or the group needs recalculating)`;
+      ? text('common.muted.byMutingSet.message', what, m.member, m.group, muting)
+      : text('common.muted.notByGroup.message', what, m.member, m.group, muting);
     return {
       status: onMissing.status === 'warn' ? 'warn' : 'fail',
       grantedBy: [],
       message,
-      fix: `Remove ${what} from ${m.mutingSet ?? 'the muting permission set'} (Setup > Permission Set Groups > ${m.group} > Muting Permission Set), or grant it in another permission set (${GRANT_HINT})`,
+      fix: text('common.muted.fix', what, m.mutingSet ?? text('common.muted.theMutingSet'), m.group),
     };
   }
   return { status: onMissing.status ?? 'fail', grantedBy: [], message: onMissing.message, fix: onMissing.fix };

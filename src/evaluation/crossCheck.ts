@@ -7,6 +7,7 @@
 import type { ObjectAccess } from '../requirements/types.js';
 import type { Finding } from './types.js';
 import type { EvaluationContext } from './context.js';
+import { text } from './texts.generated.js';
 
 type Source = 'UserEntityAccess' | 'UserFieldAccess';
 
@@ -17,8 +18,6 @@ const lookup = <T>(record: Record<string, T>, key: string): T | undefined => {
   return found === undefined ? undefined : record[found];
 };
 
-const summaryHint = (ctx: EvaluationContext): string => `Setup > Users > ${ctx.user.username} > View Summary`;
-
 const compare = (ctx: EvaluationContext, f: Finding, source: Source, salesforce: boolean | undefined, what: string): Finding => {
   // only verdicts the evaluation reached from the sources are compared (not errors, skips or warnings)
   if (salesforce === undefined || (f.status !== 'pass' && f.status !== 'fail')) return f;
@@ -28,16 +27,16 @@ const compare = (ctx: EvaluationContext, f: Finding, source: Source, salesforce:
     return {
       ...f,
       status: 'warn',
-      message: `${f.message}; but Salesforce's ${source} says the user cannot ${what}: something this check does not model restricts it`,
-      fix: `Compare with ${summaryHint(ctx)}: a licence, permission set licence or feature restriction can remove access the user's permission sets grant`,
+      message: text('crossCheck.salesforceDenies.message', f.message, source, what),
+      fix: text('crossCheck.salesforceDenies.fix', ctx.user.username),
       crossCheck: { source, salesforce, agrees: false },
     };
   }
   return {
     ...f,
     status: 'warn',
-    message: `Salesforce's ${source} says the user can ${what}, but no profile, permission set or group of the user grants it here (${f.message})`,
-    fix: `Find what grants it in ${summaryHint(ctx)}; if Salesforce grants it from elsewhere, the integration has it as the user is`,
+    message: text('crossCheck.salesforceAllows.message', source, what, f.message),
+    fix: text('crossCheck.salesforceAllows.fix', ctx.user.username),
     crossCheck: { source, salesforce, agrees: false },
   };
 };
@@ -50,7 +49,7 @@ export const crossCheckObject = (ctx: EvaluationContext, f: Finding, object: str
   const verb = OBJECT_VERBS[access];
   if (cc?.status !== 'done' || !verb) return f;
   const verdict = lookup(cc.objects, object);
-  return compare(ctx, f, 'UserEntityAccess', verdict?.[verb], `${verb} ${object} records`);
+  return compare(ctx, f, 'UserEntityAccess', verdict?.[verb], text('crossCheck.objectAccess.what', verb, object));
 };
 
 /** A field finding (`Contact.Email: edit`) beside UserFieldAccess: edit is met by updating or creating. */
@@ -59,5 +58,5 @@ export const crossCheckField = (ctx: EvaluationContext, f: Finding, qualified: s
   if (cc?.status !== 'done') return f;
   const verdict = lookup(cc.fields, qualified);
   const salesforce = verdict === undefined ? undefined : access === 'read' ? verdict.read : verdict.edit || verdict.create;
-  return compare(ctx, f, 'UserFieldAccess', salesforce, `${access} ${qualified}`);
+  return compare(ctx, f, 'UserFieldAccess', salesforce, text('crossCheck.fieldAccess.what', access, qualified));
 };

@@ -11,7 +11,8 @@
  */
 import type { NameItem } from '../requirements/types.js';
 import type { Finding } from './types.js';
-import { EvaluationContext, GRANT_HINT, finding, verdictFrom } from './context.js';
+import { EvaluationContext, finding, orList, verdictFrom } from './context.js';
+import { text } from './texts.generated.js';
 import { describeGrants } from './effectiveAccess.js';
 
 const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
@@ -23,35 +24,31 @@ const inOrg = (ctx: EvaluationContext, name: string): string | undefined =>
 const customPermissionFinding = (ctx: EvaluationContext, item: NameItem): Finding => {
   const names = item.names.filter((n, i) => item.names.findIndex((m) => sameName(m, n)) === i);
   const anyOf = names.length > 1;
-  const base = { kind: 'customPermission' as const, requirement: `custom permission ${names.join(' or ')}`, path: item.path, feature: item.feature };
+  const base = { kind: 'customPermission' as const, requirement: text('customPermission.requirement', orList(names)), path: item.path, feature: item.feature };
   const existing = names.map((n) => inOrg(ctx, n)).filter((n): n is string => n !== undefined);
   const absent = names.filter((n) => inOrg(ctx, n) === undefined);
   if (existing.length === 0) {
     return finding(base, {
       status: 'error',
       grantedBy: [],
-      message: anyOf
-        ? `none of the custom permissions ${names.join(', ')} exists in this org`
-        : `the custom permission ${names[0]} does not exist in this org`,
-      fix: 'Install the package that defines it (a name with a namespace prefix, ns__Name, comes from a managed package) or create it in Setup > Custom Permissions; no permission set can grant a custom permission the org does not have',
+      message: anyOf ? text('customPermission.impossibleAnyOf.message', names.join(', ')) : text('customPermission.impossible.message', names[0]),
+      fix: text('customPermission.impossible.fix'),
     });
   }
   const explanations = existing.map((name) => ({ name, explanation: ctx.access.explain({ type: 'customPermission', name }) }));
   const granted = explanations.filter((e) => e.explanation.granted.length > 0);
-  const absentNote = absent.length > 0 ? ` (${absent.join(', ')} not in this org)` : '';
+  const absentNote = absent.length > 0 ? ` ${text('customPermission.notInOrgNote', absent.join(', '))}` : '';
   if (granted.length > 0) {
     const grants = granted.flatMap((e) => e.explanation.granted);
     const message = anyOf
-      ? granted.map((e) => `${e.name} granted by ${describeGrants(e.explanation.granted)}`).join('; ')
-      : `granted by ${describeGrants(grants)}`;
+      ? granted.map((e) => text('customPermission.met.member', e.name, describeGrants(e.explanation.granted))).join('; ')
+      : text('common.grantedBy', describeGrants(grants));
     return finding({ ...base, ...(anyOf ? { chosen: granted[0].name } : {}) }, { status: 'pass', grantedBy: grants, message });
   }
   const target = explanations.find((e) => e.explanation.sessionOnly.length > 0 || e.explanation.muted.length > 0) ?? explanations[0];
-  const verdict = verdictFrom(target.explanation, `the custom permission ${target.name}`, {
-    message: anyOf
-      ? `none of the custom permissions ${existing.join(', ')} is granted${absentNote}`
-      : `nothing the user holds grants the custom permission ${target.name}`,
-    fix: `Enable ${target.name} in a permission set assigned to the user (Setup > Permission Sets > (set) > Custom Permissions), ${GRANT_HINT}`,
+  const verdict = verdictFrom(target.explanation, text('customPermission.what', target.name), {
+    message: anyOf ? text('customPermission.missingAnyOf.message', existing.join(', ')) + absentNote : text('customPermission.missing.message', target.name),
+    fix: text('customPermission.missing.fix', target.name),
   });
   return finding({ ...base, ...(anyOf ? { chosen: target.name } : {}) }, verdict);
 };

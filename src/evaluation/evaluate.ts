@@ -14,6 +14,7 @@ import { objectFindings } from './objects.js';
 import { oauthFindings } from './oauth.js';
 import { customPermissionFindings } from './customPermissions.js';
 import { withFindingId } from './findingIds.js';
+import { text } from './texts.generated.js';
 import { orgFindings } from './org.js';
 import { licenceFindings, permissionSetFindings, userStatusFindings } from './user.js';
 import { forbiddenFindings, overGrantFindings, systemPermissionFinding } from './systemPermissions.js';
@@ -52,8 +53,8 @@ const guarded = (section: string, kind: FindingKind, run: () => Finding[]): Find
         path: section,
         status: 'error',
         grantedBy: [],
-        message: `could not evaluate ${section}: ${error instanceof Error ? error.message : String(error)}`,
-        fix: 'Report this as a bug in sf-integration-access, with the --json output',
+        message: text('evaluation.crashed.message', section, error instanceof Error ? error.message : String(error)),
+        fix: text('evaluation.crashed.fix'),
       },
     ];
   }

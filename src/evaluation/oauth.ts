@@ -24,38 +24,39 @@ import {
   useAnyApiClientNotEnough,
 } from '../salesforce/index.js';
 import type { Finding, GrantSource } from './types.js';
-import { EvaluationContext, GRANT_HINT, eqName as eq, finding, verdictFrom } from './context.js';
+import { EvaluationContext, eqName as eq, finding, orList, verdictFrom } from './context.js';
 import { describeGrants } from './effectiveAccess.js';
+import { text } from './texts.generated.js';
 
 type OAuthItem = { requirement: string; path: string; feature?: string };
 
-const scopeRequirement = (item: NameItem): string => `oauth scope ${item.names.map(normalizeScope).join(' or ')}`;
+const scopeRequirement = (item: NameItem): string => text('oauth.scope.requirement', orList(item.names.map(normalizeScope)));
 
 /** The manifest's oauth items, in order, as requirement texts. */
 const oauthItems = (oauth: OAuthRequirement): OAuthItem[] => {
   const items: OAuthItem[] = (oauth.scopes ?? []).map((s) => ({ requirement: scopeRequirement(s), path: s.path, feature: s.feature }));
-  if (oauth.refreshTokenPolicy) items.push({ requirement: `oauth refresh token policy ${oauth.refreshTokenPolicy.value}`, path: oauth.refreshTokenPolicy.path });
-  if (oauth.ipRelaxation) items.push({ requirement: `oauth IP relaxation ${oauth.ipRelaxation.value}`, path: oauth.ipRelaxation.path });
-  if (oauth.permittedUsers) items.push({ requirement: `oauth permitted users ${oauth.permittedUsers.value}`, path: oauth.permittedUsers.path });
+  if (oauth.refreshTokenPolicy) items.push({ requirement: text('oauth.refreshTokenPolicy.requirement', oauth.refreshTokenPolicy.value), path: oauth.refreshTokenPolicy.path });
+  if (oauth.ipRelaxation) items.push({ requirement: text('oauth.ipRelaxation.requirement', oauth.ipRelaxation.value), path: oauth.ipRelaxation.path });
+  if (oauth.permittedUsers) items.push({ requirement: text('oauth.permittedUsers.requirement', oauth.permittedUsers.value), path: oauth.permittedUsers.path });
   return items;
 };
 
 const skipAll = (items: OAuthItem[], message: string): Finding[] =>
   items.map((i) => ({ kind: 'oauth', requirement: i.requirement, path: i.path, status: 'skip', grantedBy: [], message, ...(i.feature ? { feature: i.feature } : {}) }));
 
-const appKindLabel = (app: AppPolicies): string => (app.kind === 'externalClientApp' ? 'external client app' : 'connected app');
+const appKindLabel = (app: AppPolicies): string => (app.kind === 'externalClientApp' ? text('oauth.appKind.externalClientApp') : text('oauth.appKind.connectedApp'));
 
-const appSource = (app: AppPolicies, via?: string): GrantSource => ({ kind: 'Org', name: `${appKindLabel(app)} ${app.name}`, ...(via ? { via } : {}) });
+const appSource = (app: AppPolicies, via?: string): GrantSource => ({ kind: 'Org', name: text('oauth.appSource', appKindLabel(app), app.name), ...(via ? { via } : {}) });
 
 const scopesPath = (app: AppPolicies): string =>
   app.kind === 'externalClientApp'
-    ? `Setup > External Client App Manager > ${app.name} > Edit Settings > OAuth Settings > OAuth Scopes`
-    : `Setup > App Manager > ${app.name} > Edit > API (Enable OAuth Settings) > Selected OAuth Scopes`;
+    ? text('oauth.scopesPath.externalClientApp', app.name)
+    : text('oauth.scopesPath.connectedApp', app.name);
 
 const appAccessPath = (app: AppPolicies): string =>
   app.kind === 'externalClientApp'
-    ? `Setup > External Client App Manager > ${app.name} > Edit Policies > App Policies > Select Profiles / Select Permission Sets`
-    : `Setup > App Manager > ${app.name} > Manage > Manage Profiles / Manage Permission Sets`;
+    ? text('oauth.appAccessPath.externalClientApp', app.name)
+    : text('oauth.appAccessPath.connectedApp', app.name);
 
 
 /**
@@ -82,26 +83,29 @@ const uninstalledFinding = (ctx: EvaluationContext, app: AppPolicies, path: stri
   const useAny = ctx.access.explain({ type: 'systemPermission', name: rule.noLongerEnough });
   const outdated = outdatedAlternatives(ctx);
   const notes: string[] = [];
-  if (useAny.granted.length > 0) notes.push(`the user holds ${ctx.permissionText(rule.noLongerEnough)} (granted by ${describeGrants(useAny.granted)}), which is not enough: ${useAnyApiClientNotEnough()}`);
-  else notes.push(`${ctx.permissionText(rule.noLongerEnough)} is not enough: ${useAnyApiClientNotEnough()}`);
+  if (useAny.granted.length > 0) {
+    notes.push(text('oauth.uninstalled.useAnyApiClientHeldNote', ctx.permissionText(rule.noLongerEnough), describeGrants(useAny.granted), useAnyApiClientNotEnough()));
+  } else notes.push(text('oauth.uninstalled.useAnyApiClientNote', ctx.permissionText(rule.noLongerEnough), useAnyApiClientNotEnough()));
   if (outdated.length > 0) {
-    const source = ctx.requirements.source ? ` (${ctx.requirements.source})` : '';
+    const change = describeChange('useAnyApiClientNoLongerAuthorizes');
     notes.push(
-      `the manifest${source} offers Use Any API Client as an alternative at ${outdated.join(', ')}: that predates the change of ${describeChange('useAnyApiClientNoLongerAuthorizes')}`
+      ctx.requirements.source
+        ? text('oauth.uninstalled.outdatedAlternativeFromSourceNote', ctx.requirements.source, outdated.join(', '), change)
+        : text('oauth.uninstalled.outdatedAlternativeNote', outdated.join(', '), change)
     );
   }
   const tokens = ctx.user.oauthTokens ?? [];
-  if (tokens.length > 0) notes.push(`existing authorizations (${tokens.length}) keep working, except with the OAuth device flow, but a new authorization fails`);
+  if (tokens.length > 0) notes.push(text('oauth.uninstalled.existingAuthorizationsNote', tokens.length));
   const verdict = verdictFrom(
     explanation,
     approve,
     {
-      message: `${app.name} is not installed in this org: authorizing it fails with ${rule.errorCode} ("${rule.errorText}") unless the user has ${approve}; ${notes.join('; ')}`,
-      fix: `Either grant ${approve} in a permission set assigned to the user (${GRANT_HINT}), or install the app in this org (Setup > Connected Apps OAuth Usage > ${app.name} > Install) and manage its policies there. Use Any API Client does not help since ${rule.noLongerSince} (${rule.noLongerSource})`,
+      message: text('oauth.uninstalled.missing.message', app.name, rule.errorCode, rule.errorText, approve, notes.join('; ')),
+      fix: text('oauth.uninstalled.missing.fix', approve, app.name, rule.noLongerSince, rule.noLongerSource),
     },
-    (grants) => `${app.name} is not installed in this org; the user may authorize it: ${rule.permission} granted by ${describeGrants(grants)}`
+    (grants) => text('oauth.uninstalled.met.message', app.name, rule.permission, describeGrants(grants))
   );
-  return finding({ kind: 'oauth', requirement: `oauth app ${app.name}: authorize uninstalled app`, path }, verdict);
+  return finding({ kind: 'oauth', requirement: text('oauth.uninstalled.requirement', app.name), path }, verdict);
 };
 
 const scopeFinding = (app: AppPolicies, item: NameItem): Finding => {
@@ -114,8 +118,8 @@ const scopeFinding = (app: AppPolicies, item: NameItem): Finding => {
         { ...base, ...(wanted.length > 1 ? { chosen: w } : {}) },
         {
           status: 'pass',
-          grantedBy: [appSource(app, by === w ? undefined : `scope ${by}`)],
-          message: by === w ? `${app.name} has the scope ${w}` : `${app.name} has the scope ${by}, which includes ${w}`,
+          grantedBy: [appSource(app, by === w ? undefined : text('oauth.scope.via', by))],
+          message: by === w ? text('oauth.scope.met.message', app.name, w) : text('oauth.scope.metIncluded.message', app.name, by, w),
         }
       );
     }
@@ -123,14 +127,17 @@ const scopeFinding = (app: AppPolicies, item: NameItem): Finding => {
   const first = wanted[0] ?? '';
   const label = SCOPE_LABELS[first] ?? first;
   const haveFull = (app.scopes ?? []).map(normalizeScope).includes('full');
-  const note = first === 'refresh_token' && haveFull ? ' (full does not include refresh_token: it must be selected explicitly)' : '';
+  const scopes = (app.scopes ?? []).join(', ') || text('oauth.scope.none');
   return finding(
     { ...base, ...(wanted.length > 1 ? { chosen: first } : {}) },
     {
       status: 'fail',
       grantedBy: [],
-      message: `${app.name} does not have the scope ${wanted.join(' or ')}${note}; its scopes: ${(app.scopes ?? []).join(', ') || 'none'}`,
-      fix: `Add "${label}" to the app's OAuth scopes (${scopesPath(app)}); for a packaged or vendor-managed app, ask the vendor`,
+      message:
+        first === 'refresh_token' && haveFull
+          ? text('oauth.scope.missingRefreshToken.message', app.name, orList(wanted), scopes)
+          : text('oauth.scope.missing.message', app.name, orList(wanted), scopes),
+      fix: text('oauth.scope.missing.fix', label, scopesPath(app)),
     }
   );
 };
@@ -148,38 +155,38 @@ const policyFinding = (
     return finding(b, {
       status: 'warn',
       grantedBy: [],
-      message: `could not read the ${setting} of ${app.name}`,
-      fix: `Check it in ${appPoliciesPath(app.kind, app.name)} > ${setting}: ${wantedLabel}`,
+      message: text('oauth.policy.unreadable.message', setting, app.name),
+      fix: text('oauth.policy.unreadable.fix', appPoliciesPath(app.kind, app.name), setting, wantedLabel),
     });
   }
   if (satisfied(actual)) {
-    return finding(b, { status: 'pass', grantedBy: [appSource(app, `${setting} ${actual}`)], message: `${app.name} ${setting} is ${actual}` });
+    return finding(b, { status: 'pass', grantedBy: [appSource(app, text('oauth.policy.via', setting, actual))], message: text('oauth.policy.is.message', app.name, setting, actual) });
   }
   return finding(b, {
     status: 'fail',
     grantedBy: [],
-    message: `${app.name} ${setting} is ${actual}`,
-    fix: `Set ${setting} to "${wantedLabel}" in ${appPoliciesPath(app.kind, app.name)}`,
+    message: text('oauth.policy.is.message', app.name, setting, actual),
+    fix: text('oauth.policy.missing.fix', setting, wantedLabel, appPoliciesPath(app.kind, app.name)),
   });
 };
 
 /** "permission sets A, B and profiles C" / "no permission set or profile" (an ECA's policy lists). */
 const ecaListsText = (app: AppPolicies): string => {
-  if (!app.preAuthorized) return 'its OAuth policies could not be read (no permission to view them?), and no SetupEntityAccess row pre-authorizes';
+  if (!app.preAuthorized) return text('oauth.eca.policiesUnreadable');
   const sets = app.preAuthorized?.permissionSets ?? [];
   const profiles = app.preAuthorized?.profiles ?? [];
-  const parts = [sets.length > 0 ? `permission sets ${sets.join(', ')}` : '', profiles.length > 0 ? `profiles ${profiles.join(', ')}` : ''].filter(Boolean);
-  return `its OAuth policies pre-authorize ${parts.length > 0 ? parts.join(' and ') : 'no permission set or profile'}`;
+  const parts = [sets.length > 0 ? text('oauth.eca.permissionSets', sets.join(', ')) : '', profiles.length > 0 ? text('oauth.eca.profiles', profiles.join(', ')) : ''].filter(Boolean);
+  return text('oauth.eca.preAuthorizes', parts.length > 0 ? parts.join(` ${text('oauth.eca.and')} `) : text('oauth.eca.nothing'));
 };
 
 const appAccessFinding = (ctx: EvaluationContext, app: AppPolicies, path: string): Finding => {
-  const base = { kind: 'oauth' as const, requirement: `oauth app access ${app.name}`, path };
+  const base = { kind: 'oauth' as const, requirement: text('oauth.appAccess.requirement', app.name), path };
   if (!app.id) {
     return finding(base, {
       status: 'warn',
       grantedBy: [],
-      message: `${app.name} admits only admin-approved users, and its Id is unknown: could not check which profiles and permission sets grant access`,
-      fix: `Check that the user's profile or a permission set is listed in ${appAccessPath(app)}`,
+      message: text('oauth.appAccess.unknownId.message', app.name),
+      fix: text('oauth.appAccess.unknownId.fix', appAccessPath(app)),
     });
   }
   const explanation = ctx.access.explain({ type: 'app', appId: app.id });
@@ -187,32 +194,32 @@ const appAccessFinding = (ctx: EvaluationContext, app: AppPolicies, path: string
     base,
     verdictFrom(
       explanation,
-      `access to ${app.name}`,
+      text('oauth.appAccess.what', app.name),
       app.kind === 'externalClientApp'
         ? {
             // an ECA pre-authorizes through its own policies (Help "Preauthorize User App Access Through External
             // Client App Policies"; ExtlClntAppOauthConfigurablePolicies): src/salesforce/ecaPreauthorization.ts
-            message: `${app.name} admits only admin-approved users, and ${ecaListsText(app)}: neither the user's profile nor a permission set of the user is among them`,
+            message: text('oauth.appAccess.externalClientApp.missing.message', app.name, ecaListsText(app)),
             fix: ecaPreauthorizationFix(app.name, app.preAuthorized?.policyName, {}),
           }
         : {
-            message: `${app.name} admits only admin-approved users, and neither the user's profile nor a permission set grants access to it`,
-            fix: `Add the app to a permission set assigned to the user or to the user's profile (${appAccessPath(app)})`,
+            message: text('oauth.appAccess.connectedApp.missing.message', app.name),
+            fix: text('oauth.appAccess.connectedApp.missing.fix', appAccessPath(app)),
           },
-      (grants) => `${app.name} admits admin-approved users; access granted by ${describeGrants(grants)}`
+      (grants) => text('oauth.appAccess.met.message', app.name, describeGrants(grants))
     )
   );
 };
 
 const tokensFinding = (ctx: EvaluationContext, app: AppPolicies, path: string): Finding => {
   const tokens = ctx.user.oauthTokens ?? [];
-  const base = { kind: 'oauth' as const, requirement: `oauth authorizations ${app.name}`, path };
+  const base = { kind: 'oauth' as const, requirement: text('oauth.tokens.requirement', app.name), path };
   if (tokens.length === 0) {
     return finding(base, {
       status: 'warn',
       grantedBy: [],
-      message: `${ctx.user.username} has never authorized ${app.name}`,
-      fix: `Not a failure: connect the integration as ${ctx.user.username} (the vendor's "connect Salesforce" step) to authorize the app`,
+      message: text('oauth.tokens.never.message', ctx.user.username, app.name),
+      fix: text('oauth.tokens.never.fix', ctx.user.username),
     });
   }
   const dates = tokens.map((t) => t.lastUsedDate).filter((d): d is string => typeof d === 'string' && d.length > 0).sort();
@@ -221,7 +228,12 @@ const tokensFinding = (ctx: EvaluationContext, app: AppPolicies, path: string): 
   return finding(base, {
     status: 'pass',
     grantedBy: [appSource(app, 'OauthToken')],
-    message: `authorized ${tokens.length} time${tokens.length === 1 ? '' : 's'}, ${last ? `last used ${last}` : 'never used'} (${uses} use${uses === 1 ? '' : 's'})`,
+    message: text(
+      'oauth.tokens.met.message',
+      tokens.length === 1 ? text('oauth.tokens.times.one', tokens.length) : text('oauth.tokens.times.other', tokens.length),
+      last ? text('oauth.tokens.lastUsed', last) : text('oauth.tokens.neverUsed'),
+      uses === 1 ? text('oauth.tokens.uses.one', uses) : text('oauth.tokens.uses.other', uses)
+    ),
   });
 };
 
@@ -234,8 +246,8 @@ const policyFindings = (app: AppPolicies, oauth: OAuthRequirement): Finding[] =>
     out.push(
       policyFinding(
         app,
-        { requirement: `oauth refresh token policy ${wanted}`, path: oauth.refreshTokenPolicy.path },
-        'Refresh Token Policy',
+        { requirement: text('oauth.refreshTokenPolicy.requirement', wanted), path: oauth.refreshTokenPolicy.path },
+        text('oauth.setting.refreshTokenPolicy'),
         app.refreshTokenPolicy,
         (actual) => refreshTokenPolicySatisfies(wanted, actual),
         REFRESH_TOKEN_POLICY_LABELS[key] ?? wanted
@@ -247,8 +259,8 @@ const policyFindings = (app: AppPolicies, oauth: OAuthRequirement): Finding[] =>
     out.push(
       policyFinding(
         app,
-        { requirement: `oauth IP relaxation ${wanted}`, path: oauth.ipRelaxation.path },
-        'IP Relaxation',
+        { requirement: text('oauth.ipRelaxation.requirement', wanted), path: oauth.ipRelaxation.path },
+        text('oauth.setting.ipRelaxation'),
         app.ipRelaxation,
         (actual) => (IP_RELAXATION_RANK[actual] ?? -1) >= (IP_RELAXATION_RANK[wanted] ?? 0),
         IP_RELAXATION_LABELS[wanted] ?? wanted
@@ -260,8 +272,8 @@ const policyFindings = (app: AppPolicies, oauth: OAuthRequirement): Finding[] =>
     out.push(
       policyFinding(
         app,
-        { requirement: `oauth permitted users ${wanted}`, path: oauth.permittedUsers.path },
-        'Permitted Users',
+        { requirement: text('oauth.permittedUsers.requirement', wanted), path: oauth.permittedUsers.path },
+        text('oauth.setting.permittedUsers'),
         app.permittedUsers,
         (actual) => actual === wanted,
         PERMITTED_USERS_LABELS[wanted] ?? wanted
@@ -279,29 +291,29 @@ export const oauthFindings = (ctx: EvaluationContext): Finding[] => {
   const appPath = oauth?.path ?? 'oauth';
 
   if (app === undefined) {
-    const message = 'pass --app to check';
-    return items.length > 0 ? skipAll(items, message) : [{ kind: 'oauth', requirement: 'oauth app', path: appPath, status: 'skip', grantedBy: [], message }];
+    const message = text('oauth.noApp.skipped.message');
+    return items.length > 0 ? skipAll(items, message) : [{ kind: 'oauth', requirement: text('oauth.noApp.requirement'), path: appPath, status: 'skip', grantedBy: [], message }];
   }
   if (app === null) {
-    const name = oauth?.app ?? 'the named app';
+    const name = oauth?.app ?? text('oauth.appNotFound.theNamedApp');
     return [
       {
         kind: 'oauth',
-        requirement: `oauth app ${name}`,
+        requirement: text('oauth.app.requirement', name),
         path: appPath,
         status: 'fail',
         grantedBy: [],
-        message: `app ${name} not found (neither installed connected app nor external client app)`,
-        fix: `Check the name given to --app (Setup > App Manager lists the apps in this org); if it is the vendor's app and not installed here, install it, or grant ${ctx.permissionText(CAN_APPROVE_UNINSTALLED_APPS)} so users can authorize it uninstalled`,
+        message: text('oauth.appNotFound.message', name),
+        fix: text('oauth.appNotFound.fix', ctx.permissionText(CAN_APPROVE_UNINSTALLED_APPS)),
       },
-      ...skipAll(items, `app ${name} not found`),
+      ...skipAll(items, text('oauth.appNotFound.skipped.message', name)),
     ];
   }
 
   const out: Finding[] = [];
   if (app.installed === false) {
     out.push(uninstalledFinding(ctx, app, appPath));
-    out.push(...skipAll(items, `${app.name} is not installed in this org: its scopes and policies are set in the vendor's org (install it to check and manage them)`));
+    out.push(...skipAll(items, text('oauth.uninstalled.skipped.message', app.name)));
     out.push(tokensFinding(ctx, app, appPath));
     return out;
   }

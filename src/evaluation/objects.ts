@@ -17,8 +17,9 @@ import {
 } from '../salesforce/index.js';
 import type { Finding, GrantSource } from './types.js';
 import { AccessExplanation, accessLabel, describeGrant, describeGrants } from './effectiveAccess.js';
-import { EvaluationContext, GRANT_HINT, finding, verdictFrom } from './context.js';
+import { EvaluationContext, finding, orList, verdictFrom } from './context.js';
 import { crossCheckField, crossCheckObject } from './crossCheck.js';
+import { text } from './texts.generated.js';
 
 const lookupKey = <T>(record: Record<string, T> | undefined, key: string): { key: string; value: T } | undefined => {
   if (!record) return undefined;
@@ -42,7 +43,7 @@ const licencePrefix = (ctx: EvaluationContext): string => {
   const { user } = ctx;
   if ((user.userLicense ?? '').toLowerCase() !== INTEGRATION_LICENSE.toLowerCase()) return '';
   if ((user.permissionSetLicenses ?? []).some((p) => p.toLowerCase() === API_INTEGRATION_PSL.toLowerCase())) return '';
-  return 'Assign the Salesforce API Integration permission set licence first (the Salesforce Integration licence needs it for object access), then: ';
+  return `${text('object.fix.integrationLicencePrefix')} `;
 };
 
 /**
@@ -51,12 +52,12 @@ const licencePrefix = (ctx: EvaluationContext): string => {
  */
 const accessAlternatives = (ctx: EvaluationContext, object: string, access: ObjectAccess): string[] => {
   const rule = specialObjectAccess(object, access);
-  if (rule?.kind !== 'systemPermission') return [`${accessLabel(access)} on ${object}`];
-  return [...rule.names.map((n) => ctx.permissionText(n)), ...(rule.object ? [`${accessLabel(rule.object.access)} on ${rule.object.object}`] : [])];
+  if (rule?.kind !== 'systemPermission') return [text('object.accessOn', accessLabel(access), object)];
+  return [...rule.names.map((n) => ctx.permissionText(n)), ...(rule.object ? [text('object.accessOn', accessLabel(rule.object.access), rule.object.object)] : [])];
 };
 
 const objectFix = (ctx: EvaluationContext, object: string, access: ObjectAccess): string =>
-  `${licencePrefix(ctx)}Add ${accessAlternatives(ctx, object, access)[0]} to a permission set assigned to the user (${GRANT_HINT})`;
+  licencePrefix(ctx) + text('object.fix.add', accessAlternatives(ctx, object, access)[0]);
 
 const holdsDataWidePermission = (ctx: EvaluationContext): string | undefined => {
   if (ctx.access.systemPermission(MODIFY_ALL_DATA).length > 0) return 'Modify All Data';
@@ -65,7 +66,7 @@ const holdsDataWidePermission = (ctx: EvaluationContext): string | undefined => 
 };
 
 const objectAccessFinding = (ctx: EvaluationContext, object: string, item: ObjectAccessRequirement): Finding => {
-  const base = { kind: 'object' as const, requirement: `${object}: ${item.access}`, path: item.path, feature: item.feature };
+  const base = { kind: 'object' as const, requirement: text('object.requirement', object, item.access), path: item.path, feature: item.feature };
   const rule = specialObjectAccess(object, item.access);
   if (rule?.kind === 'implicit') {
     return finding(base, { status: 'pass', grantedBy: [{ kind: 'Org', name: object, via: 'no object permissions' }], message: rule.message });
@@ -75,7 +76,7 @@ const objectAccessFinding = (ctx: EvaluationContext, object: string, item: Objec
       status: 'error',
       grantedBy: [],
       message: rule.message,
-      fix: `Remove ${item.access} on ${object} from the requirements; no permission set can grant it`,
+      fix: text('object.impossible.fix', item.access, object),
     });
   }
   const explanation = ctx.access.explain({ type: 'object', object, access: item.access });
@@ -85,36 +86,36 @@ const objectAccessFinding = (ctx: EvaluationContext, object: string, item: Objec
       base,
       verdictFrom(
         explanation,
-        alternatives.join(' or '),
+        orList(alternatives),
         {
-          message: `${rule.message}; the user has none of: ${alternatives.join(', ')}`,
-          fix: `Add ${alternatives[0]} to a permission set assigned to the user (${GRANT_HINT})`,
+          message: text('object.bySystemPermission.missing.message', rule.message, alternatives.join(', ')),
+          fix: text('object.fix.add', alternatives[0]),
         },
-        (grants) => `${rule.message}; granted by ${describeGrants(grants)}`
+        (grants) => text('object.bySystemPermission.met.message', rule.message, describeGrants(grants))
       )
     );
   }
-  let message = `the user has no ${accessLabel(item.access)} on ${object}`;
+  let message = text('object.missing.message', accessLabel(item.access), object);
   if (item.access === 'create' && ctx.access.objectAccess(object, 'modifyAll').length > 0) {
-    message += ` (Modify All on ${object} does not include Create)`;
+    message += ` ${text('object.missing.modifyAllNotCreate', object)}`;
   }
-  return finding(base, verdictFrom(explanation, `${accessLabel(item.access)} on ${object}`, { message, fix: objectFix(ctx, object, item.access) }));
+  return finding(base, verdictFrom(explanation, text('object.accessOn', accessLabel(item.access), object), { message, fix: objectFix(ctx, object, item.access) }));
 };
 
-const orgDefault = (model: string): GrantSource => ({ kind: 'Org', name: `org-wide default ${sharingModelLabel(model)}` });
+const orgDefault = (model: string): GrantSource => ({ kind: 'Org', name: text('visibility.orgDefault', sharingModelLabel(model)) });
 
 const visibilityFinding = (ctx: EvaluationContext, object: string, requirement: NonNullable<ObjectRequirement['visibility']>, describe: ObjectDescribe | undefined): Finding => {
-  const base = { kind: 'visibility' as const, requirement: `${object}: visibility all`, path: requirement.path, feature: requirement.feature };
+  const base = { kind: 'visibility' as const, requirement: text('visibility.requirement', object), path: requirement.path, feature: requirement.feature };
   const viewAll = ctx.access.explain({ type: 'object', object, access: 'viewAll' });
   if (viewAll.granted.length > 0) {
-    return finding(base, { status: 'pass', grantedBy: viewAll.granted, message: `every ${object} record is visible: granted by ${describeGrants(viewAll.granted)}` });
+    return finding(base, { status: 'pass', grantedBy: viewAll.granted, message: text('visibility.viewAll.met.message', object, describeGrants(viewAll.granted)) });
   }
   const model = describe?.sharingModel;
   if (model && isPublicSharingModel(model)) {
-    return finding(base, { status: 'pass', grantedBy: [orgDefault(model)], message: `${object} sharing is ${sharingModelLabel(model)}: every record is visible` });
+    return finding(base, { status: 'pass', grantedBy: [orgDefault(model)], message: text('visibility.public.met.message', object, sharingModelLabel(model)) });
   }
-  const viewAllWhat = accessAlternatives(ctx, object, 'viewAll').join(' or ');
-  const fixOpen = `Grant ${viewAllWhat} in a permission set assigned to the user (${GRANT_HINT}), or open the org-wide default for ${object} (Setup > Sharing Settings)`;
+  const viewAllWhat = orList(accessAlternatives(ctx, object, 'viewAll'));
+  const fixOpen = text('visibility.fix', viewAllWhat, object);
   const notGranted = (message: string, fix: string): Finding => {
     const v = verdictFrom(viewAll, viewAllWhat, { status: 'warn', message, fix });
     return finding(base, { ...v, status: 'warn', fix: v.fix ?? fix });
@@ -129,30 +130,32 @@ const visibilityFinding = (ctx: EvaluationContext, object: string, requirement: 
         return finding(base, {
           status: 'pass',
           grantedBy: parentViewAll.granted,
-          message: `${object} sharing is Controlled by Parent: it follows the parent (${parent}), whose records are all visible (granted by ${describeGrants(parentViewAll.granted)})`,
+          message: text('visibility.parentViewAll.met.message', object, parent, describeGrants(parentViewAll.granted)),
         });
       }
       if (parentModel && isPublicSharingModel(parentModel)) {
         return finding(base, {
           status: 'pass',
           grantedBy: [orgDefault(parentModel)],
-          message: `${object} sharing is Controlled by Parent: it follows the parent (${parent}), whose sharing is ${sharingModelLabel(parentModel)}`,
+          message: text('visibility.parentPublic.met.message', object, parent, sharingModelLabel(parentModel)),
         });
       }
       return notGranted(
-        `${object} sharing is Controlled by Parent: it follows the parent (${parent})${parentModel ? `, whose sharing is ${sharingModelLabel(parentModel)}` : ''}: the user sees only ${object} records whose ${parent} is shared with them`,
-        `Grant View All on ${object} or on ${parent} in a permission set assigned to the user (${GRANT_HINT}), or open the ${parent} org-wide default (Setup > Sharing Settings)`
+        parentModel
+          ? text('visibility.parentWithModel.warning.message', object, parent, sharingModelLabel(parentModel), object, parent)
+          : text('visibility.parent.warning.message', object, parent, object, parent),
+        text('visibility.parent.fix', object, parent, parent)
       );
     }
     return notGranted(
-      `${object} sharing is Controlled by Parent: it follows the parent record, so the user sees only ${object} records whose parent is shared with them`,
+      text('visibility.unknownParent.warning.message', object, object),
       fixOpen
     );
   }
   if (!model) {
-    return notGranted(`${object} sharing model is unknown: the user may see only records shared with them`, fixOpen);
+    return notGranted(text('visibility.unknownModel.warning.message', object), fixOpen);
   }
-  return notGranted(`${object} sharing is ${sharingModelLabel(model)}: the user sees only records shared with them; grant ${viewAllWhat} or open the sharing model`, fixOpen);
+  return notGranted(text('visibility.private.warning.message', object, sharingModelLabel(model), viewAllWhat), fixOpen);
 };
 
 type FieldBase = { kind: 'field'; requirement: string; path: string; feature?: string };
@@ -171,28 +174,29 @@ const nonPermissionableFieldFinding = (ctx: EvaluationContext, object: string, f
     const objectRead = ctx.access.explain({ type: 'object', object, access: 'read' });
     const readRule = specialObjectAccess(object, 'read');
     if (readRule?.kind === 'implicit') {
-      return finding(base, { status: 'pass', grantedBy: objectRead.granted, message: `not permissionable: readable with the object (${readRule.message})` });
+      return finding(base, { status: 'pass', grantedBy: objectRead.granted, message: text('field.nonPermissionable.implicitRead.message', readRule.message) });
     }
     return finding(
       base,
       verdictFrom(
         objectRead,
-        `Read on ${object}`,
-        { message: `not permissionable: readable with ${object}, which the user cannot read`, fix: objectFix(ctx, object, 'read') },
-        (grants) => `not permissionable: readable with the object (Read on ${object} granted by ${describeGrants(grants)})`
+        text('object.accessOn', accessLabel('read'), object),
+        { message: text('field.nonPermissionable.read.missing.message', object), fix: objectFix(ctx, object, 'read') },
+        (grants) => text('field.nonPermissionable.read.met.message', object, describeGrants(grants))
       )
     );
   }
   const grants = objectWriteGrants(ctx, object, fd);
   if (grants.length > 0) {
-    return finding(base, { status: 'pass', grantedBy: grants, message: `not permissionable: editable with the object (granted by ${describeGrants(grants)})` });
+    return finding(base, { status: 'pass', grantedBy: grants, message: text('field.nonPermissionable.edit.met.message', describeGrants(grants)) });
   }
   return finding(base, {
     status: 'fail',
     grantedBy: [],
-    message: `not permissionable: editable only with ${[
-      ...new Set([...(fd.updateable ? accessAlternatives(ctx, object, 'edit') : []), ...(fd.createable ? accessAlternatives(ctx, object, 'create') : [])]),
-    ].join(' or ')}, which the user does not have`,
+    message: text(
+      'field.nonPermissionable.edit.missing.message',
+      orList([...new Set([...(fd.updateable ? accessAlternatives(ctx, object, 'edit') : []), ...(fd.createable ? accessAlternatives(ctx, object, 'create') : [])])])
+    ),
     fix: objectFix(ctx, object, 'edit'),
   });
 };
@@ -203,14 +207,14 @@ const permissionableFieldFinding = (ctx: EvaluationContext, object: string, fd: 
   const qualified = `${object}.${fieldName}`;
   const objectReadable = ctx.access.objectAccess(object, 'read').length > 0;
   const explanation = ctx.access.explain({ type: 'field', object, field: fieldName, access: req.access });
-  const accessWord = req.access === 'read' ? 'Read' : 'Edit';
+  const accessWord = accessLabel(req.access);
   if (explanation.granted.length > 0) {
     const granted = describeGrants(explanation.granted);
     if (req.access === 'read' && !objectReadable) {
       return finding(base, {
         status: 'fail',
         grantedBy: explanation.granted,
-        message: `field permission granted by ${granted}, but ${object} is not readable: field access needs Read on ${object}`,
+        message: text('field.objectNotReadable.message', granted, object, object),
         fix: objectFix(ctx, object, 'read'),
       });
     }
@@ -218,18 +222,21 @@ const permissionableFieldFinding = (ctx: EvaluationContext, object: string, fd: 
       return finding(base, {
         status: 'fail',
         grantedBy: explanation.granted,
-        message: `field permission granted by ${granted}, but the user cannot edit or create ${object} records (needs ${accessAlternatives(ctx, object, 'edit').join(' or ')})`,
+        message: text('field.objectNotWritable.message', granted, object, orList(accessAlternatives(ctx, object, 'edit'))),
         fix: objectFix(ctx, object, 'edit'),
       });
     }
-    return finding(base, { status: 'pass', grantedBy: explanation.granted, message: `granted by ${granted}` });
+    return finding(base, { status: 'pass', grantedBy: explanation.granted, message: text('common.grantedBy', granted) });
   }
   const dataWide = holdsDataWidePermission(ctx);
-  let message = `no field permission grants ${accessWord} on ${qualified}`;
-  if (dataWide) message += ` (the user holds ${dataWide}, but View All Data and Modify All Data do not grant field access)`;
-  const alsoObject = req.access === 'read' && !objectReadable ? `, together with Read on ${object} (field access needs object Read)` : '';
-  const fix = `${licencePrefix(ctx)}Enable field-level security ${accessWord} on ${qualified} in a permission set assigned to the user (Setup > Permission Sets > (set) > Object Settings > ${object})${alsoObject}, ${GRANT_HINT}`;
-  return finding(base, verdictFrom(explanation, `${accessWord} on ${qualified}`, { message, fix }));
+  let message = text('field.missing.message', accessWord, qualified);
+  if (dataWide) message += ` ${text('field.missing.dataWideNote', dataWide)}`;
+  const fix =
+    licencePrefix(ctx) +
+    (req.access === 'read' && !objectReadable
+      ? text('field.missing.fixWithObjectRead', accessWord, qualified, object, object)
+      : text('field.missing.fix', accessWord, qualified, object));
+  return finding(base, verdictFrom(explanation, text('object.accessOn', accessWord, qualified), { message, fix }));
 };
 
 const fieldFinding = (ctx: EvaluationContext, object: string, describe: ObjectDescribe | undefined, req: FieldRequirement): Finding => {
@@ -238,27 +245,27 @@ const fieldFinding = (ctx: EvaluationContext, object: string, describe: ObjectDe
   const qualified = `${object}.${fieldName}`;
   const base: FieldBase = {
     kind: 'field',
-    requirement: `${object}.${fieldName}${req.optional ? '?' : ''}: ${req.access}`,
+    requirement: text('field.requirement', req.optional ? text('field.optionalMarker', qualified) : qualified, req.access),
     path: req.path,
     ...(req.feature ? { feature: req.feature } : {}),
   };
   if (describe && !fd) {
     if (req.optional) {
-      return finding(base, { status: 'skip', grantedBy: [], message: `${object}.${req.field} is not in this org (optional)` });
+      return finding(base, { status: 'skip', grantedBy: [], message: text('field.optionalSkipped.message', object, req.field) });
     }
     return finding(base, {
       status: 'error',
       grantedBy: [],
-      message: `${object}.${req.field} does not exist in this org`,
-      fix: `Check the field's API name; if the field exists only in some orgs (e.g. Person Account fields), mark it optional ("${req.field}?") in the manifest. No permission can grant access to a field the org does not have`,
+      message: text('field.notInOrg.message', object, req.field),
+      fix: text('field.notInOrg.fix', req.field),
     });
   }
   if (req.access === 'edit' && fd && !fd.updateable && !fd.createable) {
     return finding(base, {
       status: 'error',
       grantedBy: [],
-      message: `${qualified} is not writable (system, calculated or compound field): no permission grants edit`,
-      fix: `Ask for read on ${qualified} instead (edit its component fields if it is a compound field such as Name or an address)`,
+      message: text('field.notWritable.message', qualified),
+      fix: text('field.notWritable.fix', qualified),
     });
   }
   return fd?.permissionable === false
@@ -278,8 +285,8 @@ export const objectFindings = (ctx: EvaluationContext, req: ObjectRequirement): 
         path: req.path,
         status: 'error',
         grantedBy: [],
-        message: `${object} does not exist in this org`,
-        fix: `Check the object's API name, or enable the feature / install the package that provides ${object}; no permission can grant access to an object the org does not have`,
+        message: text('object.notInOrg.message', object),
+        fix: text('object.notInOrg.fix', object),
         ...(req.access[0]?.feature ? { feature: req.access[0].feature } : {}),
       },
     ];
@@ -290,12 +297,12 @@ export const objectFindings = (ctx: EvaluationContext, req: ObjectRequirement): 
     return [
       {
         kind: 'object',
-        requirement: `${object}${wanted.length > 0 ? `: ${wanted.join(', ')}` : ''}`,
+        requirement: wanted.length > 0 ? text('object.requirement', object, wanted.join(', ')) : object,
         path: req.path,
         status: 'error',
         grantedBy: [],
-        message: `the Salesforce Platform licence cannot hold ${object} access; no permission set can grant it — use a Salesforce licence`,
-        fix: `Run the integration as a user with the Salesforce licence (${ctx.user.username} has Salesforce Platform)`,
+        message: text('object.platformLicence.message', object),
+        fix: text('object.platformLicence.fix', ctx.user.username),
       },
     ];
   }

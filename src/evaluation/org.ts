@@ -2,23 +2,24 @@
 import { LOW_API_REQUESTS_RATIO, editionApi } from '../salesforce/index.js';
 import type { Finding } from './types.js';
 import { EvaluationContext, finding } from './context.js';
+import { text } from './texts.generated.js';
 
 export const orgFindings = (ctx: EvaluationContext): Finding[] => {
   const org = ctx.snapshot.org;
   const edition = org?.edition ?? '';
   const out: Finding[] = [];
-  const base = { kind: 'org' as const, requirement: 'API access (edition)', path: 'org' };
+  const base = { kind: 'org' as const, requirement: text('org.apiAccess.requirement'), path: 'org' };
   switch (editionApi(edition)) {
     case 'included':
-      out.push(finding(base, { status: 'pass', grantedBy: [{ kind: 'Org', name: edition }], message: `${edition} includes API access` }));
+      out.push(finding(base, { status: 'pass', grantedBy: [{ kind: 'Org', name: edition }], message: text('org.apiAccess.included.message', edition) }));
       break;
     case 'addOn':
       out.push(
         finding(base, {
           status: 'warn',
           grantedBy: [],
-          message: `${edition} has API access only with the API add-on`,
-          fix: 'Confirm that the org has the API add-on for Professional Edition (Salesforce account executive); without it every API call fails with API_DISABLED_FOR_ORG',
+          message: text('org.apiAccess.addOn.message', edition),
+          fix: text('org.apiAccess.addOn.fix'),
         })
       );
       break;
@@ -27,8 +28,8 @@ export const orgFindings = (ctx: EvaluationContext): Finding[] => {
         finding(base, {
           status: 'error',
           grantedBy: [],
-          message: `${edition} does not include API access`,
-          fix: 'Use an edition with API access (Enterprise, Unlimited, Performance or Developer); no permission can grant it',
+          message: text('org.apiAccess.none.message', edition),
+          fix: text('org.apiAccess.none.fix'),
         })
       );
       break;
@@ -37,29 +38,29 @@ export const orgFindings = (ctx: EvaluationContext): Finding[] => {
         finding(base, {
           status: 'warn',
           grantedBy: [],
-          message: edition ? `edition "${edition}" is not recognised: could not confirm that it includes API access` : 'the org edition is unknown: could not confirm that it includes API access',
-          fix: 'Check the edition in Setup > Company Information; API access needs Enterprise, Unlimited, Performance or Developer Edition (Professional with the API add-on)',
+          message: edition ? text('org.apiAccess.unrecognised.message', edition) : text('org.apiAccess.unknown.message'),
+          fix: text('org.apiAccess.unconfirmed.fix'),
         })
       );
   }
   const limits = org?.dailyApiRequests;
   if (limits && Number.isFinite(limits.max) && limits.max > 0 && Number.isFinite(limits.remaining)) {
-    const requestsBase = { kind: 'org' as const, requirement: 'daily API requests', path: 'org' };
+    const requestsBase = { kind: 'org' as const, requirement: text('org.apiRequests.requirement'), path: 'org' };
     if (limits.remaining / limits.max < LOW_API_REQUESTS_RATIO) {
       out.push(
         finding(requestsBase, {
           status: 'warn',
           grantedBy: [],
-          message: `only ${limits.remaining} of ${limits.max} daily API requests remain (under ${LOW_API_REQUESTS_RATIO * 100} %)`,
-          fix: 'Reduce other integrations\' API use or buy more API capacity; when none remain, calls fail with REQUEST_LIMIT_EXCEEDED until the 24-hour window frees requests',
+          message: text('org.apiRequests.low.message', limits.remaining, limits.max, LOW_API_REQUESTS_RATIO * 100),
+          fix: text('org.apiRequests.low.fix'),
         })
       );
     } else {
       out.push(
         finding(requestsBase, {
           status: 'pass',
-          grantedBy: [{ kind: 'Org', name: 'daily API request limit' }],
-          message: `${limits.remaining} of ${limits.max} daily API requests remain`,
+          grantedBy: [{ kind: 'Org', name: text('org.apiRequests.source') }],
+          message: text('org.apiRequests.met.message', limits.remaining, limits.max),
         })
       );
     }

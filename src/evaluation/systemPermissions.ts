@@ -5,7 +5,8 @@
 import type { NameItem } from '../requirements/types.js';
 import { CAN_APPROVE_UNINSTALLED_APPS, FALLBACK_PERMISSION_DEPENDENCIES, USE_ANY_API_CLIENT, impliedSystemPermissions, useAnyApiClientNotEnough, MODIFY_ALL_DATA, OVER_GRANT_PERMISSIONS, VIEW_ALL_DATA, leastPowerfulFirst } from '../salesforce/index.js';
 import type { Finding, GrantSource } from './types.js';
-import { EvaluationContext, GRANT_HINT, eqName as eq, finding, uniqueNames as unique, verdictFrom } from './context.js';
+import { EvaluationContext, eqName as eq, finding, orList, uniqueNames as unique, verdictFrom } from './context.js';
+import { text } from './texts.generated.js';
 import { DetailedGrant, describeGrants } from './effectiveAccess.js';
 
 /**
@@ -16,44 +17,44 @@ import { DetailedGrant, describeGrants } from './effectiveAccess.js';
 const useAnyApiClientNote = (names: string[], grantedNames: string[]): string => {
   const offers = names.some((n) => eq(n, USE_ANY_API_CLIENT)) && names.some((n) => eq(n, CAN_APPROVE_UNINSTALLED_APPS));
   const onlyUseAny = grantedNames.some((n) => eq(n, USE_ANY_API_CLIENT)) && !grantedNames.some((n) => eq(n, CAN_APPROVE_UNINSTALLED_APPS));
-  return offers && onlyUseAny ? ` (note: ${useAnyApiClientNotEnough()}; the manifest's alternative predates that change)` : '';
+  return offers && onlyUseAny ? ` ${text('systemPermission.met.useAnyApiClientNote', useAnyApiClientNotEnough())}` : '';
 };
 
 export const systemPermissionFinding = (ctx: EvaluationContext, item: NameItem): Finding => {
   const names = unique(item.names);
   const anyOf = names.length > 1;
-  const base = { kind: 'systemPermission' as const, requirement: names.map((n) => ctx.permissionText(n)).join(' or '), path: item.path, feature: item.feature };
+  const base = { kind: 'systemPermission' as const, requirement: orList(names.map((n) => ctx.permissionText(n))), path: item.path, feature: item.feature };
   const available = names.filter((n) => ctx.isAvailable(n));
   const unavailable = names.filter((n) => !available.includes(n));
   if (available.length === 0) {
     return finding(base, {
       status: 'error',
       grantedBy: [],
-      message: anyOf
-        ? `none of ${names.join(', ')} is available in this org (edition or feature not enabled)`
-        : `${names[0]} is not available in this org (edition or feature not enabled)`,
-      fix: 'Enable the feature that provides it or use an edition that has it; no permission set can grant a permission the org does not have',
+      message: anyOf ? text('systemPermission.impossibleAnyOf.message', names.join(', ')) : text('systemPermission.impossible.message', names[0]),
+      fix: text('systemPermission.impossible.fix'),
     });
   }
   const explanations = available.map((n) => ({ name: n, explanation: ctx.access.explain({ type: 'systemPermission', name: n }) }));
   const grantedNames = explanations.filter((e) => e.explanation.granted.length > 0).map((e) => e.name);
-  const note = unavailable.length > 0 ? ` (${unavailable.join(', ')} not available in this org)` : '';
+  const note = unavailable.length > 0 ? ` ${text('systemPermission.notAvailableNote', unavailable.join(', '))}` : '';
   if (grantedNames.length > 0) {
     // every granted member is named (least powerful first); `chosen` is the least powerful one
     const ordered = leastPowerfulFirst(grantedNames);
     const chosen = ordered[0];
     const grantsOf = (name: string): GrantSource[] => explanations.find((e) => e.name === name)?.explanation.granted ?? [];
     const grants = anyOf ? ordered.flatMap(grantsOf).filter((g, i, all) => all.findIndex((h) => describeGrants([h]) === describeGrants([g])) === i) : grantsOf(chosen);
-    const message = anyOf ? ordered.map((n) => `${n} granted by ${describeGrants(grantsOf(n))}`).join('; ') : `granted by ${describeGrants(grants)}`;
+    const message = anyOf ? ordered.map((n) => text('systemPermission.met.member', n, describeGrants(grantsOf(n)))).join('; ') : text('common.grantedBy', describeGrants(grants));
     return finding({ ...base, ...(anyOf ? { chosen } : {}) }, { status: 'pass', grantedBy: grants, message: message + useAnyApiClientNote(names, grantedNames) });
   }
   const suggestion = leastPowerfulFirst(available)[0];
   const suggested = explanations.find((e) => e.name === suggestion)?.explanation;
   const sessionOrMuted = explanations.find((e) => e.explanation.sessionOnly.length > 0) ?? explanations.find((e) => e.explanation.muted.length > 0);
   const deps = ctx.snapshot.permissionDependencies?.[suggestion] ?? [];
-  const depsNote = deps.length > 0 ? `; it depends on ${deps.join(', ')}` : '';
-  const missingMessage = anyOf ? `none of ${available.join(', ')} is granted${note}` : `nothing the user holds grants ${ctx.permissionText(suggestion)}`;
-  const fix = `Add ${ctx.permissionText(suggestion)} to a permission set assigned to the user${depsNote} (${GRANT_HINT})`;
+  const missingMessage = anyOf ? text('systemPermission.missingAnyOf.message', available.join(', ')) + note : text('systemPermission.missing.message', ctx.permissionText(suggestion));
+  const fix =
+    deps.length > 0
+      ? text('systemPermission.missing.fixWithDependencies', ctx.permissionText(suggestion), deps.join(', '))
+      : text('systemPermission.missing.fix', ctx.permissionText(suggestion));
   const target = sessionOrMuted ?? { name: suggestion, explanation: suggested ?? { granted: [], sessionOnly: [], muted: [], grants: [] } };
   const verdict = verdictFrom(target.explanation, ctx.permissionText(target.name), { message: missingMessage, fix });
   return finding({ ...base, ...(anyOf ? { chosen: target.name } : {}) }, verdict);
@@ -62,15 +63,15 @@ export const systemPermissionFinding = (ctx: EvaluationContext, item: NameItem):
 export const forbiddenFindings = (ctx: EvaluationContext): Finding[] =>
   (ctx.requirements.user?.forbiddenPermissions ?? []).flatMap((item) =>
     unique(item.names).map((name) => {
-      const base = { kind: 'forbiddenPermission' as const, requirement: `not ${ctx.permissionText(name)}`, path: item.path, feature: item.feature };
+      const base = { kind: 'forbiddenPermission' as const, requirement: text('forbiddenPermission.requirement', ctx.permissionText(name)), path: item.path, feature: item.feature };
       const explanation = ctx.access.explain({ type: 'systemPermission', name });
       if (explanation.granted.length > 0) {
         const sources = describeGrants(explanation.granted);
         return finding(base, {
           status: 'fail',
           grantedBy: explanation.granted,
-          message: `must not hold ${name}; granted by ${sources}`,
-          fix: `Remove ${ctx.permissionText(name)} from ${sources} (for a profile: use a profile without it), or use another user`,
+          message: text('forbiddenPermission.missing.message', name, sources),
+          fix: text('forbiddenPermission.missing.fix', ctx.permissionText(name), sources),
         });
       }
       if (explanation.sessionOnly.length > 0) {
@@ -78,11 +79,11 @@ export const forbiddenFindings = (ctx: EvaluationContext): Finding[] =>
         return finding(base, {
           status: 'warn',
           grantedBy: explanation.sessionOnly,
-          message: `must not hold ${name}; granted by session-based ${sources} whenever it is activated`,
-          fix: `Remove ${ctx.permissionText(name)} from ${sources}`,
+          message: text('forbiddenPermission.warning.message', name, sources),
+          fix: text('forbiddenPermission.warning.fix', ctx.permissionText(name), sources),
         });
       }
-      return finding(base, { status: 'pass', grantedBy: [], message: `the user does not hold ${name}` });
+      return finding(base, { status: 'pass', grantedBy: [], message: text('forbiddenPermission.met.message', name) });
     })
   );
 
@@ -112,19 +113,21 @@ export const overGrantFindings = (ctx: EvaluationContext): Finding[] => {
     const sources = describeGrants(direct);
     const fixes = direct.map((g) =>
       g.kind === 'Profile'
-        ? `use a profile without ${ctx.permissionLabel(name)} (e.g. a copy of Minimum Access - Salesforce) and grant what the integration needs with a permission set (\`sf integration grant\`)`
+        ? text('overGrant.fix.profile', ctx.permissionLabel(name))
         : g.kind === 'PermissionSetGroup'
-          ? `unassign permission set group ${g.name} or mute ${ctx.permissionLabel(name)} in its muting permission set`
-          : `remove ${ctx.permissionLabel(name)} from permission set ${g.name} or unassign it`
+          ? text('overGrant.fix.permissionSetGroup', g.name, ctx.permissionLabel(name))
+          : text('overGrant.fix.permissionSet', ctx.permissionLabel(name), g.name)
     );
     out.push(
       finding(
-        { kind: 'overGrant', requirement: `not required: ${ctx.permissionText(name)}`, path: 'systemPermissions' },
+        { kind: 'overGrant', requirement: text('overGrant.requirement', ctx.permissionText(name)), path: 'systemPermissions' },
         {
           status: 'warn',
           grantedBy: direct,
-          message: `the user holds ${ctx.permissionLabel(name)}, which ${ctx.requirements.label || ctx.requirements.name} does not need; granted by ${sources}${name === MODIFY_ALL_DATA ? ' (it also implies View All Data)' : ''}`,
-          fix: `Least privilege: ${[...new Set(fixes)].join('; ')}`,
+          message:
+            text('overGrant.warning.message', ctx.permissionLabel(name), ctx.requirements.label || ctx.requirements.name, sources) +
+            (name === MODIFY_ALL_DATA ? ` ${text('overGrant.warning.impliesViewAllData')}` : ''),
+          fix: text('overGrant.warning.fix', [...new Set(fixes)].join('; ')),
         }
       )
     );

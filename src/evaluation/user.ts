@@ -5,11 +5,12 @@
 import type { NameItem } from '../requirements/types.js';
 import { API_INTEGRATION_PSL, API_INTEGRATION_PSL_LABEL, INTEGRATION_LICENSE, hasNoObjectPermissions } from '../salesforce/index.js';
 import type { Finding } from './types.js';
-import { EvaluationContext, eqName as eq, finding, uniqueNames as unique } from './context.js';
+import { EvaluationContext, eqName as eq, finding, orList, uniqueNames as unique } from './context.js';
+import { text } from './texts.generated.js';
 
 export const userStatusFindings = (ctx: EvaluationContext): Finding[] => {
   const { user } = ctx;
-  const base = { kind: 'userStatus' as const, requirement: 'user is active', path: 'user' };
+  const base = { kind: 'userStatus' as const, requirement: text('userStatus.requirement'), path: 'user' };
   if (user.isActive === false) {
     // Like a frozen user, an inactive one is something the admin fixes (activate the user): `fail`.
     // `error` is kept for what the org itself cannot do.
@@ -17,8 +18,8 @@ export const userStatusFindings = (ctx: EvaluationContext): Finding[] => {
       finding(base, {
         status: 'fail',
         grantedBy: [],
-        message: `${user.username} is inactive: an inactive user cannot log in or authorize an app, and API calls as the user fail`,
-        fix: `Activate the user (Setup > Users > ${user.username} > Edit > Active), or check the user the integration really connects as`,
+        message: text('userStatus.inactive.message', user.username),
+        fix: text('userStatus.inactive.fix', user.username),
       }),
     ];
   }
@@ -27,12 +28,12 @@ export const userStatusFindings = (ctx: EvaluationContext): Finding[] => {
       finding(base, {
         status: 'fail',
         grantedBy: [],
-        message: `${user.username} is frozen: logins and API calls are blocked`,
-        fix: `Unfreeze the user in Setup > Users > ${user.username} > Unfreeze`,
+        message: text('userStatus.frozen.message', user.username),
+        fix: text('userStatus.frozen.fix', user.username),
       }),
     ];
   }
-  return [finding(base, { status: 'pass', grantedBy: [], message: `${user.username} is active and not frozen` })];
+  return [finding(base, { status: 'pass', grantedBy: [], message: text('userStatus.met.message', user.username) })];
 };
 
 /** The user licence: any of the listed ones. */
@@ -44,7 +45,7 @@ const userLicenceFindings = (ctx: EvaluationContext): Finding[] => {
   const names = unique(licenseItems.flatMap((i) => i.names));
   const base = {
     kind: 'license' as const,
-    requirement: `user licence ${names.join(' or ')}`,
+    requirement: text('license.requirement', orList(names)),
     path: licenseItems[0].path,
     feature: licenseItems[0].feature,
   };
@@ -53,7 +54,7 @@ const userLicenceFindings = (ctx: EvaluationContext): Finding[] => {
     return [
       finding(
         { ...base, ...(names.length > 1 ? { chosen: hit } : {}) },
-        { status: 'pass', grantedBy: [{ kind: 'Profile', name: user.profileName, via: `licence ${userLicense}` }], message: `the user has the ${userLicense} licence` }
+        { status: 'pass', grantedBy: [{ kind: 'Profile', name: user.profileName, via: text('license.met.via', userLicense) }], message: text('license.met.message', userLicense) }
       ),
     ];
   }
@@ -61,8 +62,8 @@ const userLicenceFindings = (ctx: EvaluationContext): Finding[] => {
     finding(base, {
       status: 'fail',
       grantedBy: [],
-      message: `the user has the ${userLicense || 'unknown'} licence (profile ${user.profileName}), not ${names.join(' or ')}`,
-      fix: `Use a user with the ${names.join(' or ')} licence, or give this user a profile of that licence (Setup > Users > ${user.username} > Edit > User License / Profile)`,
+      message: text('license.missing.message', userLicense || text('license.unknownLicence'), user.profileName, orList(names)),
+      fix: text('license.missing.fix', orList(names), user.username),
     }),
   ];
 };
@@ -89,13 +90,13 @@ const integrationLicenceFindings = (ctx: EvaluationContext, psl: PslLookup): Fin
   const asksApiPsl = (requirements.user?.permissionSetLicenses ?? []).some((i) => i.names.some((n) => eq(n, API_INTEGRATION_PSL) || eq(n, API_INTEGRATION_PSL_LABEL)));
   const needsObjectAccess = (requirements.objects ?? []).some((o) => !hasNoObjectPermissions(o.object) && (o.access.length > 0 || o.fields.length > 0));
   if (!eq(user.userLicense ?? '', INTEGRATION_LICENSE) || !needsObjectAccess || asksApiPsl) return [];
-  const base = { kind: 'permissionSetLicense' as const, requirement: `permission set licence ${API_INTEGRATION_PSL} (object access for the Salesforce Integration licence)`, path: 'objects' };
+  const base = { kind: 'permissionSetLicense' as const, requirement: text('permissionSetLicense.integration.requirement', API_INTEGRATION_PSL), path: 'objects' };
   if (psl.held(API_INTEGRATION_PSL)) {
     return [
       finding(base, {
         status: 'pass',
-        grantedBy: [{ kind: 'Org', name: `permission set licence ${API_INTEGRATION_PSL}` }],
-        message: `the Salesforce Integration licence holds object access with the ${API_INTEGRATION_PSL_LABEL} permission set licence, which the user has`,
+        grantedBy: [{ kind: 'Org', name: text('permissionSetLicense.name', API_INTEGRATION_PSL) }],
+        message: text('permissionSetLicense.integration.met.message', API_INTEGRATION_PSL_LABEL),
       }),
     ];
   }
@@ -104,22 +105,24 @@ const integrationLicenceFindings = (ctx: EvaluationContext, psl: PslLookup): Fin
     finding(base, {
       status: missingInOrg ? 'error' : 'fail',
       grantedBy: [],
-      message: `the Salesforce Integration licence cannot hold object access without the ${API_INTEGRATION_PSL_LABEL} permission set licence (${API_INTEGRATION_PSL})${missingInOrg ? ', which this org does not have' : ', which the user does not have'}`,
+      message: missingInOrg
+        ? text('permissionSetLicense.integration.notInOrg.message', API_INTEGRATION_PSL_LABEL, API_INTEGRATION_PSL)
+        : text('permissionSetLicense.integration.missing.message', API_INTEGRATION_PSL_LABEL, API_INTEGRATION_PSL),
       fix: missingInOrg
-        ? `Provision the ${API_INTEGRATION_PSL_LABEL} permission set licence in this org (Salesforce account executive), then assign it to the user`
-        : `Assign the Salesforce API Integration permission set licence first (Setup > Users > ${user.username} > Permission Set License Assignments > Edit Assignments), then the permission sets that grant object access`,
+        ? text('permissionSetLicense.integration.notInOrg.fix', API_INTEGRATION_PSL_LABEL)
+        : text('permissionSetLicense.integration.missing.fix', user.username),
     }),
   ];
 };
 
 const pslItemFinding = (ctx: EvaluationContext, psl: PslLookup, item: NameItem): Finding => {
   const names = unique(item.names);
-  const base = { kind: 'permissionSetLicense' as const, requirement: `permission set licence ${names.join(' or ')}`, path: item.path, feature: item.feature };
+  const base = { kind: 'permissionSetLicense' as const, requirement: text('permissionSetLicense.name', orList(names)), path: item.path, feature: item.feature };
   const held = names.find((n) => psl.held(n));
   if (held) {
     return finding(
       { ...base, ...(names.length > 1 ? { chosen: held } : {}) },
-      { status: 'pass', grantedBy: [{ kind: 'Org', name: `permission set licence ${psl.inOrg(held) ?? held}` }], message: `the user has the permission set licence ${held}` }
+      { status: 'pass', grantedBy: [{ kind: 'Org', name: text('permissionSetLicense.name', psl.inOrg(held) ?? held) }], message: text('permissionSetLicense.met.message', held) }
     );
   }
   const inOrg = names.filter((n) => !psl.known || psl.inOrg(n));
@@ -127,8 +130,8 @@ const pslItemFinding = (ctx: EvaluationContext, psl: PslLookup, item: NameItem):
     return finding(base, {
       status: 'error',
       grantedBy: [],
-      message: `${names.join(' or ')} ${names.length > 1 ? 'are not permission set licences' : 'is not a permission set licence'} in this org (not purchased or not provisioned)`,
-      fix: 'Provision the permission set licence in this org (Salesforce account executive); it cannot be assigned until the org has it',
+      message: names.length > 1 ? text('permissionSetLicense.notInOrgAnyOf.message', orList(names)) : text('permissionSetLicense.notInOrg.message', names[0]),
+      fix: text('permissionSetLicense.notInOrg.fix'),
     });
   }
   return finding(
@@ -136,8 +139,8 @@ const pslItemFinding = (ctx: EvaluationContext, psl: PslLookup, item: NameItem):
     {
       status: 'fail',
       grantedBy: [],
-      message: `the user does not have the permission set licence ${names.join(' or ')}`,
-      fix: `Assign the permission set licence ${inOrg[0]} to the user (Setup > Users > ${ctx.user.username} > Permission Set License Assignments > Edit Assignments)`,
+      message: text('permissionSetLicense.missing.message', orList(names)),
+      fix: text('permissionSetLicense.missing.fix', inOrg[0], ctx.user.username),
     }
   );
 };
@@ -158,7 +161,7 @@ export const permissionSetFindings = (ctx: EvaluationContext): Finding[] => {
     .filter((ps): ps is NonNullable<typeof ps> => ps !== undefined && (ps.kind === 'PermissionSet' || ps.kind === 'PermissionSetGroup'));
   return (ctx.requirements.user?.permissionSets ?? []).map((item) => {
     const names = unique(item.names);
-    const base = { kind: 'permissionSet' as const, requirement: `permission set ${names.join(' or ')}`, path: item.path, feature: item.feature };
+    const base = { kind: 'permissionSet' as const, requirement: text('permissionSet.requirement', orList(names)), path: item.path, feature: item.feature };
     for (const name of names) {
       const ps = assigned.find((p) => eq(p.name, name));
       if (ps) {
@@ -167,7 +170,9 @@ export const permissionSetFindings = (ctx: EvaluationContext): Finding[] => {
           {
             status: 'pass',
             grantedBy: [{ kind: ps.kind === 'PermissionSetGroup' ? 'PermissionSetGroup' : 'PermissionSet', name: ps.name }],
-            message: `${ps.kind === 'PermissionSetGroup' ? 'permission set group' : 'permission set'} ${ps.name} is assigned${ps.sessionBased ? ' (session-based: counts only while activated)' : ''}`,
+            message:
+              (ps.kind === 'PermissionSetGroup' ? text('permissionSet.metGroup.message', ps.name) : text('permissionSet.met.message', ps.name)) +
+              (ps.sessionBased ? ` ${text('permissionSet.met.sessionBased')}` : ''),
           }
         );
       }
@@ -177,8 +182,8 @@ export const permissionSetFindings = (ctx: EvaluationContext): Finding[] => {
       {
         status: 'fail',
         grantedBy: [],
-        message: `${names.join(' or ')} ${names.length > 1 ? 'are' : 'is'} not assigned to the user`,
-        fix: `Assign ${names[0]} to the user (Setup > Users > ${user.username} > Permission Set Assignments, or \`sf org assign permset --name ${names[0]} --on-behalf-of ${user.username}\`)`,
+        message: names.length > 1 ? text('permissionSet.missingAnyOf.message', orList(names)) : text('permissionSet.missing.message', names[0]),
+        fix: text('permissionSet.missing.fix', names[0], user.username, names[0], user.username),
       }
     );
   });
