@@ -49,7 +49,8 @@ export type RowSource =
 
 export const FIXED_DATE = '2024-01-15T10:00:00.000+0000';
 
-const ID_TYPES = new Set(['id', 'reference']);
+/** Describe types whose values are Ids (compared by their 15-character form). */
+export const ID_TYPES: ReadonlySet<string> = new Set(['id', 'reference']);
 
 /** A normalised key for equality and indexes: Ids by their 15-character form, strings case-insensitive. */
 export const valueKey = (type: string | undefined, value: unknown): string => {

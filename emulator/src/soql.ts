@@ -5,7 +5,7 @@
  */
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { FieldType, Query, WhereClause } from '@jetstreamapp/soql-parser-js';
-import { cellValue, Db, valueKey, type Lookup, type Row, type Table } from './db.js';
+import { cellValue, Db, ID_TYPES, valueKey, type Lookup, type Row, type Table } from './db.js';
 import { isUserAccessTable, userAccessRows, type AccessOverride, type UserAccessFilter } from './userAccess.js';
 import { groupedRecords, type GroupedColumn } from './soqlGroupBy.js';
 
@@ -374,9 +374,20 @@ const recordPathValue = (rec: SfRecord, dotted: string): unknown => {
   return cur;
 };
 
-/** The column an index can answer a condition with: `col = x` / `col IN (…)` on a direct column. */
-const indexedColumn = (c: CondNode): string | undefined =>
-  c.path.hops.length === 0 && (c.operator === '=' || c.operator === 'IN') ? c.path.column : undefined;
+const NULL_KEY = valueKey(undefined, null);
+
+const isIdType = (type: string | undefined): boolean => type !== undefined && ID_TYPES.has(type);
+
+/** Whether valueKey normalises strings the same way for both column types (Ids by their 15-character form, other strings case-folded). */
+const sameNormalisation = (a: string | undefined, b: string | undefined): boolean => isIdType(a) === isIdType(b);
+
+/**
+ * Whether indexes can answer a condition: `col = x` / `col IN (…)` (semi-joins included), on a direct column
+ * or at the end of lookups (`Assignee.Username IN (…)`). Not `rel.col = null`: it also holds for the rows whose
+ * lookup is empty, which no index of the target table lists.
+ */
+const isIndexable = (c: CondNode): c is CondNode & { path: { column: string } } =>
+  (c.operator === '=' || c.operator === 'IN') && c.path.column !== undefined && !(c.path.hops.length > 0 && c.operator === '=' && c.keys.has(NULL_KEY));
 
 /**
  * Parsed queries by text: parsing is most of a query's cost (the parser builds its AST token by token), and
@@ -595,8 +606,9 @@ export class SoqlEngine {
   }
 
   /**
-   * The rows worth testing: an index narrows `col = x` / `col IN (…)` (semi-joins included) on direct
-   * columns, the smallest conjunct of an AND, the union of an OR whose every branch narrows; in table
+   * The rows worth testing: indexes narrow `col = x` / `col IN (…)` (semi-joins included) on direct
+   * columns and at the end of lookups (`Assignee.Username IN (…)`: the User rows, then the AssigneeId
+   * index), the smallest conjunct of an AND, the union of an OR whose every branch narrows; in table
    * order (results come out as without the index). The full filter still runs on them.
    */
   private candidates(table: Table, expr: Expr | undefined): Row[] {
@@ -608,18 +620,18 @@ export class SoqlEngine {
   /** An upper bound of narrowed(e).length, undefined when no index narrows e. */
   private narrowedSize(table: Table, e: Expr): number | undefined {
     if (e.kind === 'cond') {
-      const column = indexedColumn(e);
-      return column ? this.db.countAtMost(table, column, e.keys) : undefined;
+      if (!isIndexable(e)) return undefined;
+      const { hops, column } = e.path;
+      if (hops.length === 0) return this.db.countAtMost(table, column, e.keys);
+      const ids = this.targetIdKeys(table, hops, column, e.keys, pathType(e.path));
+      return ids ? this.db.countAtMost(table, hops[0].column, ids) : undefined;
     }
     return this.narrowed(table, e)?.length;
   }
 
   /** Positions (ascending) of a superset of the rows an expression keeps; undefined: no index narrows it. */
   private narrowed(table: Table, e: Expr): number[] | undefined {
-    if (e.kind === 'cond') {
-      const column = indexedColumn(e);
-      return column ? this.db.positions(table, column, e.keys) : undefined;
-    }
+    if (e.kind === 'cond') return isIndexable(e) ? this.pathPositions(table, e.path.hops, e.path.column, e.keys, pathType(e.path)) : undefined;
     if (e.kind === 'and') {
       // the conjunct that narrows most; plain conditions are sized before any list is collected
       let best: Expr | undefined;
@@ -643,6 +655,41 @@ export class SoqlEngine {
       return [...new Set(all)].sort((a, b) => a - b);
     }
     return undefined;
+  }
+
+  /**
+   * Positions (ascending) in `table` of a superset of the rows whose value at the end of `hops`, then `column`,
+   * has one of the keys (normalised as valueKey does for `type`): the column's index, then for each lookup
+   * (last first) the index of the lookup column on the Ids found. Undefined when indexes cannot answer it.
+   */
+  private pathPositions(table: Table, hops: readonly Lookup[], column: string, keys: Iterable<string>, type: string | undefined): number[] | undefined {
+    if (hops.length === 0) return sameNormalisation(table.types.get(column), type) ? this.db.positions(table, column, keys) : undefined;
+    const ids = this.targetIdKeys(table, hops, column, keys, type);
+    return ids ? this.db.positions(table, hops[0].column, ids) : undefined;
+  }
+
+  /**
+   * The Ids (normalised as valueKey does for Id columns) of the rows of the first lookup's targets whose value
+   * at the end of the rest of the path has one of the keys. Db.follow finds a row's target by its lookup value
+   * normalised the same way, so every row of `table` that follows to one of these rows has its lookup column
+   * among these keys. Undefined when the lookup column or a target's key column is not an Id column, or a
+   * target's column compares values otherwise than the condition does (then no index stands for the test).
+   */
+  private targetIdKeys(table: Table, hops: readonly Lookup[], column: string, keys: Iterable<string>, type: string | undefined): Set<string> | undefined {
+    const [hop, ...rest] = hops;
+    if (!isIdType(table.types.get(hop.column))) return undefined;
+    const targets = hop.targets.map((t) => this.db.table(t)).filter((t): t is Table => t !== undefined);
+    if (targets.length === 0) return undefined;
+    const wanted = [...keys];
+    const ids = new Set<string>();
+    for (const target of targets) {
+      const keyType = target.types.get(target.keyColumn);
+      if (!isIdType(keyType)) return undefined;
+      const inner = this.pathPositions(target, rest, column, wanted, type);
+      if (!inner) return undefined;
+      for (const i of inner) ids.add(valueKey(keyType, cellValue(target, target.rows[i], target.keyColumn)));
+    }
+    return ids;
   }
 }
 
