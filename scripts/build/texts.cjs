@@ -21,6 +21,7 @@ const root = resolve(__dirname, '..', '..');
  */
 const TEXT_MODULES = [
   { bundle: 'findings', module: 'src/evaluation/texts.generated.ts', constant: 'FINDING_TEXTS', sources: ['src/evaluation'] },
+  { bundle: 'diagnose', module: 'src/diagnose/texts.generated.ts', constant: 'DIAGNOSIS_TEXTS', sources: ['src/diagnose'] },
 ];
 
 /** key → text, in file order, as @salesforce/core's markdownLoader splits it. */

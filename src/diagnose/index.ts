@@ -21,6 +21,7 @@ import type { Finding, FindingKind } from '../evaluation/types.js';
 import { describeGrants, effectiveAccess, type AccessExplanation, type EffectiveAccess } from '../evaluation/effectiveAccess.js';
 import { evaluateUser, type EvaluateOptions } from '../evaluation/evaluate.js';
 import { BUILTIN_PERMISSION_LABELS, UNINSTALLED_APP_AUTHORIZATION, appPoliciesPath, useAnyApiClientNotEnough } from '../salesforce/index.js';
+import { text } from './texts.generated.js';
 
 export const DIAGNOSE_CODES = ['OAUTH_APPROVAL_ERROR_GENERIC', 'invalid_client', 'API_DISABLED_FOR_ORG', 'INSUFFICIENT_ACCESS'] as const;
 export type DiagnoseCode = (typeof DIAGNOSE_CODES)[number];
@@ -61,8 +62,6 @@ export type Diagnosis = {
   fix?: string;
 };
 
-const GRANT_HINT = 'or run `sf integration grant`';
-
 type Ctx = {
   snapshot: OrgSnapshot;
   user: UserAccess;
@@ -97,66 +96,63 @@ const link = (id: string, label: string, status: LinkStatus, detail: string, fix
 /* --------------------------------------------------------------------------------------- links */
 
 const orgApiLink = (ctx: Ctx): DiagnosisLink => {
-  const edition = ctx.snapshot.org?.edition || 'unknown edition';
-  return link(
-    'org-api',
-    'org has API access',
-    'ok',
-    `the org (${edition}${ctx.snapshot.org?.isSandbox ? ', sandbox' : ''}) answered this check over the API, so API access is enabled for it`
-  );
+  const edition = ctx.snapshot.org?.edition || text('orgApi.unknownEdition');
+  return link('org-api', text('orgApi.label'), 'ok', text('orgApi.ok.detail', ctx.snapshot.org?.isSandbox ? text('orgApi.sandbox', edition) : edition));
 };
 
 const userActiveLink = (ctx: Ctx): DiagnosisLink => {
   const { user } = ctx;
   if (user.isActive === false) {
-    return link('user-active', 'user active, not frozen', 'broken', `${user.username} is inactive`, `Activate the user (Setup > Users > ${user.username} > Edit > Active), or use the user the integration really connects as`);
+    return link('user-active', text('userActive.label'), 'broken', text('userActive.inactive.detail', user.username), text('userActive.inactive.fix', user.username));
   }
   if (user.isFrozen === true) {
-    return link('user-active', 'user active, not frozen', 'broken', `${user.username} is frozen: logins and API calls are blocked`, `Unfreeze the user (Setup > Users > ${user.username} > Unfreeze)`);
+    return link('user-active', text('userActive.label'), 'broken', text('userActive.frozen.detail', user.username), text('userActive.frozen.fix', user.username));
   }
-  return link('user-active', 'user active, not frozen', 'ok', `${user.username} is active and not frozen`);
+  return link('user-active', text('userActive.label'), 'ok', text('userActive.ok.detail', user.username));
 };
 
 /** ok when granted, unknown when only a session-based set grants it, broken otherwise. */
 const permissionStatus = (explanation: AccessExplanation): { status: LinkStatus; detail: string } => {
-  if (explanation.granted.length > 0) return { status: 'ok', detail: `granted by ${describeGrants(explanation.granted)}` };
+  if (explanation.granted.length > 0) return { status: 'ok', detail: text('permission.granted', describeGrants(explanation.granted)) };
   if (explanation.sessionOnly.length > 0) {
-    return { status: 'unknown', detail: `granted only by session-based ${describeGrants(explanation.sessionOnly)} (counts only while activated)` };
+    return { status: 'unknown', detail: text('permission.sessionOnly', describeGrants(explanation.sessionOnly)) };
   }
   if (explanation.muted.length > 0) {
     const m = explanation.muted[0];
-    return { status: 'broken', detail: `granted by ${m.member} in permission set group ${m.group} but muted${m.mutingSet ? ` by ${m.mutingSet}` : ''}` };
+    return { status: 'broken', detail: m.mutingSet ? text('permission.mutedBy', m.member, m.group, m.mutingSet) : text('permission.muted', m.member, m.group) };
   }
-  return { status: 'broken', detail: 'nothing the user holds grants it' };
+  return { status: 'broken', detail: text('permission.nothing') };
 };
 
 const apiEnabledLink = (ctx: Ctx, consequence: string): DiagnosisLink => {
   const { status, detail } = permissionStatus(ctx.access.explain({ type: 'systemPermission', name: 'ApiEnabled' }));
   return link(
     'user-api-enabled',
-    'user has API Enabled',
+    text('apiEnabled.label'),
     status,
-    status === 'ok' ? `ApiEnabled ${detail}` : `ApiEnabled: ${detail}${status === 'broken' ? `; ${consequence}` : ''}`,
-    `Add ${ctx.permissionText('ApiEnabled')} to a permission set assigned to ${ctx.user.username} (${GRANT_HINT})`
+    status === 'ok'
+      ? text('apiEnabled.ok.detail', detail)
+      : status === 'broken'
+        ? text('apiEnabled.broken.detail', detail, consequence)
+        : text('apiEnabled.unknown.detail', detail),
+    text('apiEnabled.fix', ctx.permissionText('ApiEnabled'), ctx.user.username)
   );
 };
 
-const appKind = (app: AppPolicies): string => (app.kind === 'externalClientApp' ? 'external client app' : 'connected app');
+const appKind = (app: AppPolicies): string => (app.kind === 'externalClientApp' ? text('app.kind.externalClientApp') : text('app.kind.connectedApp'));
 
 const appNamedLink = (app: AppPolicies | null | undefined, name: string | undefined): DiagnosisLink => {
   if (app === undefined) {
-    return link('app-named', 'app named', 'unknown', 'no app named: the app-specific links cannot be checked', 'Pass --app NAME (the connected app or external client app the user authorizes), or set oauth.app in the manifest');
+    return link('app-named', text('appNamed.label'), 'unknown', text('appNamed.unknown.detail'), text('appNamed.unknown.fix'));
   }
   if (app === null) {
-    return link('app-named', 'app named', 'broken', `app ${name ?? ''} not found in this org`, 'Check the name given to --app (Setup > App Manager lists the apps in this org)');
+    return link('app-named', text('appNamed.label'), 'broken', text('appNamed.broken.detail', name ?? ''), text('appNamed.broken.fix'));
   }
   return link(
     'app-named',
-    'app named',
+    text('appNamed.label'),
     'ok',
-    app.installed === false
-      ? `${app.name}: neither an installed connected app nor an external client app of this org, so a vendor-hosted (uninstalled) connected app`
-      : `${app.name}: installed ${appKind(app)}`
+    app.installed === false ? text('appNamed.uninstalled.detail', app.name) : text('appNamed.installed.detail', app.name, appKind(app))
   );
 };
 
@@ -167,72 +163,69 @@ const appNamedLink = (app: AppPolicies | null | undefined, name: string | undefi
  */
 const installedOrApprovedLink = (ctx: Ctx, app: AppPolicies | null | undefined): DiagnosisLink => {
   const id = 'app-installed-or-approved';
-  const label = 'app installed, or user may approve uninstalled apps';
-  if (!app) return link(id, label, 'unknown', 'no app to check', 'Pass --app NAME');
-  if (app.installed !== false) return link(id, label, 'ok', `${app.name} is installed in this org (${appKind(app)})`);
+  const label = text('installedOrApproved.label');
+  if (!app) return link(id, label, 'unknown', text('app.noApp.detail'), text('app.noApp.fix'));
+  if (app.installed !== false) return link(id, label, 'ok', text('installedOrApproved.installed.detail', app.name, appKind(app)));
   const rule = UNINSTALLED_APP_AUTHORIZATION;
   const approve = ctx.permissionText(rule.permission);
   const e = ctx.access.explain({ type: 'systemPermission', name: rule.permission });
   if (e.granted.length > 0) {
-    return link(id, label, 'ok', `${app.name} is not installed in this org; the user holds ${rule.permission}, granted by ${describeGrants(e.granted)}`);
+    return link(id, label, 'ok', text('installedOrApproved.approved.detail', app.name, rule.permission, describeGrants(e.granted)));
   }
   const useAny = ctx.access.explain({ type: 'systemPermission', name: rule.noLongerEnough }).granted;
   const useAnyNote =
     useAny.length > 0
-      ? `; the user holds ${ctx.permissionText(rule.noLongerEnough)} (granted by ${describeGrants(useAny)}), but ${useAnyApiClientNotEnough()}`
+      ? `; ${text('installedOrApproved.useAnyApiClientNote', ctx.permissionText(rule.noLongerEnough), describeGrants(useAny), useAnyApiClientNotEnough())}`
       : '';
-  const fix = `Either grant ${approve} in a permission set assigned to ${ctx.user.username} (${GRANT_HINT}), or install the app in this org (Setup > Connected Apps OAuth Usage > ${app.name} > Install) and manage its policies there; Use Any API Client does not help since ${rule.noLongerSince} (${rule.noLongerSource})`;
+  const fix = text('installedOrApproved.fix', approve, ctx.user.username, app.name, rule.noLongerSince, rule.noLongerSource);
   if (e.sessionOnly.length > 0) {
-    return link(id, label, 'unknown', `${app.name} is not installed in this org; ${rule.permission} is granted only by session-based ${describeGrants(e.sessionOnly)}${useAnyNote}`, fix);
+    return link(id, label, 'unknown', text('installedOrApproved.sessionOnly.detail', app.name, rule.permission, describeGrants(e.sessionOnly)) + useAnyNote, fix);
   }
-  const muted = e.muted.length > 0 ? ` (granted by ${e.muted[0].member} in permission set group ${e.muted[0].group} but muted)` : '';
-  return link(
-    id,
-    label,
-    'broken',
-    `${app.name} is not installed in this org and nothing grants the user ${approve}${muted}: authorizing it fails with ${rule.errorCode} ("${rule.errorText}")${useAnyNote}`,
-    fix
-  );
+  const broken =
+    e.muted.length > 0
+      ? text('installedOrApproved.brokenMuted.detail', app.name, approve, text('installedOrApproved.mutedNote', e.muted[0].member, e.muted[0].group), rule.errorCode, rule.errorText)
+      : text('installedOrApproved.broken.detail', app.name, approve, rule.errorCode, rule.errorText);
+  return link(id, label, 'broken', broken + useAnyNote, fix);
 };
 
 const appAccessPath = (app: AppPolicies): string =>
   app.kind === 'externalClientApp'
-    ? `Setup > External Client App Manager > ${app.name} > Edit Policies > App Policies > Select Profiles / Select Permission Sets`
-    : `Setup > App Manager > ${app.name} > Manage > Manage Profiles / Manage Permission Sets`;
+    ? text('appAccessPath.externalClientApp', app.name)
+    : text('appAccessPath.connectedApp', app.name);
 
 const preAuthorizedLink = (ctx: Ctx, app: AppPolicies): DiagnosisLink => {
   const id = 'app-preauthorized';
-  const label = 'user pre-authorized (admin-approved app)';
-  if (app.permittedUsers === 'any') return link(id, label, 'ok', `not needed: ${app.name} lets all users self-authorize`);
+  const label = text('preAuthorized.label');
+  if (app.permittedUsers === 'any') return link(id, label, 'ok', text('preAuthorized.notNeeded.detail', app.name));
   if (app.permittedUsers === undefined) {
-    return link(id, label, 'unknown', `could not read the Permitted Users policy of ${app.name}`, `Check it in ${appPoliciesPath(app.kind, app.name)}`);
+    return link(id, label, 'unknown', text('preAuthorized.unreadable.detail', app.name), text('preAuthorized.unreadable.fix', appPoliciesPath(app.kind, app.name)));
   }
-  const fix = `Add ${app.name} to a permission set assigned to ${ctx.user.username} or to the user's profile (${appAccessPath(app)})`;
-  if (!app.id) return link(id, label, 'unknown', `${app.name} admits only admin-approved users and its Id is unknown`, fix);
+  const fix = text('preAuthorized.fix', app.name, ctx.user.username, appAccessPath(app));
+  if (!app.id) return link(id, label, 'unknown', text('preAuthorized.unknownId.detail', app.name), fix);
   const { status, detail } = permissionStatus(ctx.access.explain({ type: 'app', appId: app.id }));
   return link(
     id,
     label,
     status,
     status === 'ok'
-      ? `${app.name} admits only admin-approved users; access ${detail}`
-      : `${app.name} admits only admin-approved users (Permitted Users: Admin approved users are pre-authorized): ${detail === 'nothing the user holds grants it' ? "neither the user's profile nor a permission set grants access" : detail}`,
+      ? text('preAuthorized.ok.detail', app.name, detail)
+      : text('preAuthorized.notOk.detail', app.name, detail === text('permission.nothing') ? text('preAuthorized.nothing') : detail),
     fix
   );
 };
 
 const authorizedLink = (ctx: Ctx, app: AppPolicies | null | undefined): DiagnosisLink => {
   const id = 'user-authorized';
-  const label = 'user authorized the app before (OauthToken)';
-  if (!app) return link(id, label, 'unknown', 'no app to check');
+  const label = text('authorized.label');
+  if (!app) return link(id, label, 'unknown', text('app.noApp.detail'));
   const tokens = ctx.user.oauthTokens ?? [];
   if (tokens.length === 0) {
     return link(
       id,
       label,
       'unknown',
-      `${ctx.user.username} has no OAuth token for ${app.name}: the authorization has never completed`,
-      `Once the links above hold, connect the integration again as ${ctx.user.username}`
+      text('authorized.never.detail', ctx.user.username, app.name),
+      text('authorized.never.fix', ctx.user.username)
     );
   }
   const last = tokens
@@ -241,58 +234,65 @@ const authorizedLink = (ctx: Ctx, app: AppPolicies | null | undefined): Diagnosi
     .sort()
     .pop();
   const uses = tokens.reduce((sum, t) => sum + (Number.isFinite(t.useCount) ? t.useCount : 0), 0);
-  return link(id, label, 'ok', `authorized ${tokens.length} time${tokens.length === 1 ? '' : 's'}${last ? `, last used ${last}` : ''} (${uses} use${uses === 1 ? '' : 's'})`);
+  const times = tokens.length === 1 ? text('authorized.times.one', tokens.length) : text('authorized.times.other', tokens.length);
+  const usesText = uses === 1 ? text('authorized.uses.one', uses) : text('authorized.uses.other', uses);
+  return link(id, label, 'ok', last ? text('authorized.okLastUsed.detail', times, last, usesText) : text('authorized.ok.detail', times, usesText));
 };
 
 const appInOrgLink = (app: AppPolicies | null | undefined): DiagnosisLink => {
   const id = 'app-in-org';
-  const label = 'app of the consumer key is in this org';
-  if (!app) return link(id, label, 'unknown', 'no app to check', 'Pass --app NAME');
+  const label = text('appInOrg.label');
+  if (!app) return link(id, label, 'unknown', text('app.noApp.detail'), text('app.noApp.fix'));
   if (app.installed === false) {
     return link(
       id,
       label,
       'unknown',
-      `${app.name} is not installed in this org: its consumer key and secret are the vendor's, set in the vendor's org`,
-      'Ask the vendor to check the consumer key and secret their integration sends, and that the app still exists in their org'
+      text('appInOrg.uninstalled.detail', app.name),
+      text('appInOrg.uninstalled.fix')
     );
   }
   const where =
     app.kind === 'externalClientApp'
-      ? `Setup > External Client App Manager > ${app.name} > Settings > OAuth Settings > Consumer Key and Secret`
-      : `Setup > App Manager > ${app.name} > View > Manage Consumer Details`;
-  return link(id, label, 'ok', `${app.name} is an installed ${appKind(app)} of this org; its consumer key and secret are in ${where}`);
+      ? text('appInOrg.where.externalClientApp', app.name)
+      : text('appInOrg.where.connectedApp', app.name);
+  return link(id, label, 'ok', text('appInOrg.ok.detail', app.name, appKind(app), where));
 };
 
 const credentialsLink = (app: AppPolicies | null | undefined): DiagnosisLink =>
   link(
     'client-credentials',
-    'integration sends the app\'s key and secret',
+    text('credentials.label'),
     'unknown',
-    'consumer keys and secrets cannot be read through the API',
-    `Compare the client id and secret the integration sends with the app's (${
-      app && app.installed !== false ? (app.kind === 'externalClientApp' ? 'External Client App Manager' : 'App Manager > View > Manage Consumer Details') : "the vendor's app"
-    }); a new or changed app can take up to 10 minutes to be accepted, and a sandbox copy may carry other credentials`
+    text('credentials.unknown.detail'),
+    text(
+      'credentials.fix',
+      app && app.installed !== false
+        ? app.kind === 'externalClientApp'
+          ? text('credentials.where.externalClientApp')
+          : text('credentials.where.connectedApp')
+        : text('credentials.where.vendor')
+    )
   );
 
 /* ------------------------------------------------------------------------- INSUFFICIENT_ACCESS */
 
 const REQUIREMENT_LINKS: Array<{ id: string; label: string; kinds: FindingKind[] }> = [
-  { id: 'licences', label: 'user licence and permission set licences', kinds: ['license', 'permissionSetLicense'] },
-  { id: 'system-permissions', label: 'system permissions and permission sets', kinds: ['systemPermission', 'customPermission', 'permissionSet', 'forbiddenPermission'] },
-  { id: 'object-access', label: 'object access', kinds: ['object'] },
-  { id: 'field-access', label: 'field-level security', kinds: ['field'] },
-  { id: 'record-visibility', label: 'record visibility', kinds: ['visibility'] },
+  { id: 'licences', label: text('requirements.licences.label'), kinds: ['license', 'permissionSetLicense'] },
+  { id: 'system-permissions', label: text('requirements.systemPermissions.label'), kinds: ['systemPermission', 'customPermission', 'permissionSet', 'forbiddenPermission'] },
+  { id: 'object-access', label: text('requirements.objectAccess.label'), kinds: ['object'] },
+  { id: 'field-access', label: text('requirements.fieldAccess.label'), kinds: ['field'] },
+  { id: 'record-visibility', label: text('requirements.recordVisibility.label'), kinds: ['visibility'] },
 ];
 
 const listed = (findings: Finding[]): string => {
   const names = findings.map((f) => f.requirement);
-  return names.length > 4 ? `${names.slice(0, 4).join(', ')} (+${names.length - 4} more)` : names.join(', ');
+  return names.length > 4 ? text('requirements.listedMore', names.slice(0, 4).join(', '), names.length - 4) : names.join(', ');
 };
 
 const requirementLinks = (snapshot: OrgSnapshot, user: UserAccess, requirements: Requirements | undefined, options: EvaluateOptions): DiagnosisLink[] => {
   if (!requirements) {
-    return [link('requirements', 'what the integration needs', 'unknown', 'no requirements given', 'Pass --preset NAME or --manifest FILE')];
+    return [link('requirements', text('requirements.none.label'), 'unknown', text('requirements.none.detail'), text('requirements.none.fix'))];
   }
   const findings = evaluateUser(requirements, snapshot, user, options).findings;
   const out: DiagnosisLink[] = [];
@@ -302,11 +302,11 @@ const requirementLinks = (snapshot: OrgSnapshot, user: UserAccess, requirements:
     const bad = mine.filter((f) => f.status === 'fail' || f.status === 'error');
     const warned = mine.filter((f) => f.status === 'warn');
     if (bad.length > 0) {
-      out.push(link(spec.id, spec.label, 'broken', `missing: ${listed(bad)}`, bad[0].fix ?? 'Run `sf integration check` without --diagnose for every missing item and its fix'));
+      out.push(link(spec.id, spec.label, 'broken', text('requirements.broken.detail', listed(bad)), bad[0].fix ?? text('requirements.broken.fix')));
     } else if (warned.length > 0) {
-      out.push(link(spec.id, spec.label, 'unknown', `needs attention: ${listed(warned)}`, warned[0].fix));
+      out.push(link(spec.id, spec.label, 'unknown', text('requirements.unknown.detail', listed(warned)), warned[0].fix));
     } else {
-      out.push(link(spec.id, spec.label, 'ok', `every ${spec.label} item the integration needs is met (${mine.filter((f) => f.status === 'pass').length})`));
+      out.push(link(spec.id, spec.label, 'ok', text('requirements.ok.detail', spec.label, mine.filter((f) => f.status === 'pass').length)));
     }
   }
   return out;
@@ -322,7 +322,7 @@ const chain = (code: DiagnoseCode, ctx: Ctx, requirements: Requirements | undefi
       const links = [
         orgApiLink(ctx),
         userActiveLink(ctx),
-        apiEnabledLink(ctx, 'the app cannot be used for API access'),
+        apiEnabledLink(ctx, text('apiEnabled.consequence.oauth')),
         appNamedLink(app, appName),
         installedOrApprovedLink(ctx, app),
       ];
@@ -333,12 +333,12 @@ const chain = (code: DiagnoseCode, ctx: Ctx, requirements: Requirements | undefi
     case 'invalid_client':
       return [orgApiLink(ctx), userActiveLink(ctx), appNamedLink(app, appName), appInOrgLink(app), credentialsLink(app)];
     case 'API_DISABLED_FOR_ORG':
-      return [orgApiLink(ctx), userActiveLink(ctx), apiEnabledLink(ctx, 'every API call as this user answers API_DISABLED_FOR_ORG ("API is disabled for this User")')];
+      return [orgApiLink(ctx), userActiveLink(ctx), apiEnabledLink(ctx, text('apiEnabled.consequence.apiDisabled'))];
     case 'INSUFFICIENT_ACCESS':
       return [
         orgApiLink(ctx),
         userActiveLink(ctx),
-        apiEnabledLink(ctx, 'the user cannot call the API at all'),
+        apiEnabledLink(ctx, text('apiEnabled.consequence.insufficientAccess')),
         ...requirementLinks(ctx.snapshot, ctx.user, requirements, options),
       ];
     default:
@@ -355,10 +355,10 @@ export const diagnose = (code: DiagnoseCode, snapshot: OrgSnapshot, user: UserAc
   const status: LinkStatus = broken ? 'broken' : unknown.length > 0 ? 'unknown' : 'ok';
   const app = snapshot.app?.name ?? requirements?.oauth?.app;
   const summary = broken
-    ? `${code} for ${user.username}: broken link "${broken.label}": ${broken.detail}`
+    ? text('summary.broken', code, user.username, broken.label, broken.detail)
     : unknown.length > 0
-      ? `${code} for ${user.username}: no broken link found; could not check: ${unknown.map((l) => l.label).join('; ')}`
-      : `${code} for ${user.username}: every link holds, so this cause is ruled out`;
+      ? text('summary.unknown', code, user.username, unknown.map((l) => l.label).join('; '))
+      : text('summary.ok', code, user.username);
   return {
     code,
     username: user.username,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import { Messages } from '@salesforce/core';
 import { expect } from 'chai';
+import { DIAGNOSIS_TEXTS } from '../../src/diagnose/texts.generated.js';
 import { FINDING_TEXTS } from '../../src/evaluation/texts.generated.js';
 import { formatText, type TextArg } from '../../src/shared/messageText.js';
 
@@ -22,7 +23,7 @@ const { TEXT_MODULES, generate, parse } = requireHere(join(repoRoot, 'scripts', 
 };
 
 /** The generated records, by bundle: a new entry in TEXT_MODULES needs its record here. */
-const RECORDS: Record<string, Readonly<Record<string, string>>> = { findings: FINDING_TEXTS };
+const RECORDS: Record<string, Readonly<Record<string, string>>> = { findings: FINDING_TEXTS, diagnose: DIAGNOSIS_TEXTS };
 
 const markdown = (bundle: string): string => readFileSync(join(repoRoot, 'messages', `${bundle}.md`), 'utf8');
 
