@@ -16,12 +16,18 @@ const { join, resolve } = require('node:path');
 const root = resolve(__dirname, '..', '..');
 
 /**
- * messages/<bundle>.md → <module>, exporting <constant> and text(); `sources` are the folders whose code
+ * messages/<bundle>.md → <module>, exporting <constant> and text(); `sources` are the folders and files whose code
  * uses that text() (and only it): the unit test checks that every key is used there and every use exists.
  */
 const TEXT_MODULES = [
   { bundle: 'findings', module: 'src/evaluation/texts.generated.ts', constant: 'FINDING_TEXTS', sources: ['src/evaluation'] },
   { bundle: 'diagnose', module: 'src/diagnose/texts.generated.ts', constant: 'DIAGNOSIS_TEXTS', sources: ['src/diagnose'] },
+  {
+    bundle: 'plan',
+    module: 'src/grant/planTexts.generated.ts',
+    constant: 'PLAN_TEXTS',
+    sources: ['src/grant/plan.ts', 'src/grant/planBuilder.ts', 'src/grant/planObjects.ts', 'src/grant/planSystemPermissions.ts', 'src/grant/planUser.ts'],
+  },
 ];
 
 /** key → text, in file order, as @salesforce/core's markdownLoader splits it. */

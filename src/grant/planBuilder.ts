@@ -4,6 +4,7 @@ import type { OrgSnapshot, PermissionSource, UserAccess } from '../snapshot/type
 import { CAN_APPROVE_UNINSTALLED_APPS } from '../salesforce/index.js';
 import { compareText, dependencyClosure, dependencyTable, type DependencyTable, OBJECT_FLAG_LABELS, type ObjectFlag, objectAccessClosure } from './dependencies.js';
 import type { PlanFieldPermission, PlanManualStep, PlanObjectPermission, PlanOmission, PlanReason } from './types.js';
+import { text } from './planTexts.generated.js';
 
 export const KIND_ORDER: Readonly<Record<PlanReason['kind'], number>> = { required: 0, anyOf: 1, dependency: 2 };
 
@@ -31,6 +32,11 @@ export function hasKey(record: Record<string, unknown>, key: string): boolean {
 
 export function listUsers(users: UserAccess[]): string {
   return users.map((user) => user.username).join(', ');
+}
+
+/** `A or B or C`: alternatives in an item or step. */
+export function orList(names: readonly string[]): string {
+  return names.join(` ${text('common.or')} `);
 }
 
 export class PlanBuilder {
@@ -94,7 +100,7 @@ export class PlanBuilder {
       addReason(entry.reasons, {
         path: reason.path,
         kind: 'dependency',
-        note: `${OBJECT_FLAG_LABELS[edge.requiredBy]} requires ${OBJECT_FLAG_LABELS[edge.access]}`,
+        note: text('dependency.objectAccess.note', OBJECT_FLAG_LABELS[edge.requiredBy], OBJECT_FLAG_LABELS[edge.access]),
       });
     }
   }
@@ -124,17 +130,17 @@ export class PlanBuilder {
 
   public closeDependencies(): void {
     const roots = [...this.userPermissions.keys()].sort(compareText);
-    const source = this.dependencies.source === 'org' ? 'org PermissionDependency' : 'built-in fallback table; the org\'s PermissionDependency was not available';
+    const source = this.dependencies.source === 'org' ? text('dependency.source.org') : text('dependency.source.fallback');
     for (const edge of dependencyClosure(roots, this.dependencies)) {
       if (this.userPermissions.has(edge.permission)) continue;
       const requirer = this.userPermissions.get(edge.requiredBy);
       const path = requirer?.path ?? 'systemPermissions';
       if (this.isForbidden(edge.permission)) {
-        this.omit(edge.permission, path, `needed by ${edge.requiredBy} but listed in user.forbiddenPermissions`);
-        this.manual(`${edge.requiredBy} needs ${edge.permission}`, path, `Resolve the conflict: ${edge.requiredBy} depends on ${edge.permission}, which the manifest forbids; the set cannot be deployed with one and not the other.`);
+        this.omit(edge.permission, path, text('dependency.forbidden.why', edge.requiredBy));
+        this.manual(text('dependency.forbidden.requirement', edge.requiredBy, edge.permission), path, text('dependency.forbidden.step', edge.requiredBy, edge.permission));
         continue;
       }
-      this.addUserPermission(edge.permission, { path, kind: 'dependency', note: `${edge.requiredBy} requires ${edge.permission} (${source})` });
+      this.addUserPermission(edge.permission, { path, kind: 'dependency', note: text('dependency.note', edge.requiredBy, edge.permission, source) });
     }
   }
 }

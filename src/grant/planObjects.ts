@@ -3,23 +3,24 @@ import type { ObjectAccess, ObjectRequirement } from '../requirements/types.js';
 import type { FieldDescribe, ObjectDescribe, OrgSnapshot } from '../snapshot/types.js';
 import { PLATFORM_LICENSE, hasNoObjectPermissions, isPublicSharingModel, platformForbids, specialObjectAccess } from '../salesforce/index.js';
 import { isBroadPermission, OBJECT_FLAG_LABELS, rankByPower } from './dependencies.js';
-import { PlanBuilder, listUsers, lookup } from './planBuilder.js';
+import { PlanBuilder, listUsers, lookup, orList } from './planBuilder.js';
+import { text } from './planTexts.generated.js';
 
 export function planObject(builder: PlanBuilder, requirement: ObjectRequirement, snapshot: OrgSnapshot): void {
   const describe: ObjectDescribe | null | undefined = lookup(snapshot.objects, requirement.object);
   if (describe === null) {
-    builder.omit(requirement.object, requirement.path, 'object does not exist in this org (check reports it as an error)');
+    builder.omit(requirement.object, requirement.path, text('object.notInOrg.why'));
     return;
   }
   const object = describe?.name ?? requirement.object;
 
   const platformUsers = snapshot.users.filter((user) => user.userLicense === PLATFORM_LICENSE);
   if (platformUsers.length > 0 && platformForbids(PLATFORM_LICENSE, object)) {
-    builder.omit(object, requirement.path, `licence cannot hold it: the ${PLATFORM_LICENSE} licence of ${listUsers(platformUsers)} does not include ${object}`);
+    builder.omit(object, requirement.path, text('object.platformLicence.why', PLATFORM_LICENSE, listUsers(platformUsers), object));
     builder.manual(
-      `${object}: access`,
+      text('object.platformLicence.requirement', object),
       requirement.path,
-      `Give ${listUsers(platformUsers)} a Salesforce user licence (Setup > Users > USER > Edit: a profile with the Salesforce licence): the ${PLATFORM_LICENSE} licence cannot hold ${object}, and no permission set can change that.`
+      text('object.platformLicence.step', listUsers(platformUsers), PLATFORM_LICENSE, object)
     );
     return;
   }
@@ -40,13 +41,13 @@ export function planRegularObjectAccess(builder: PlanBuilder, object: string, re
   if (visibility === undefined) return;
   const sharing = describe?.sharingModel;
   if (sharing !== undefined && isPublicSharingModel(sharing)) {
-    builder.omit(`${object}: visibility all`, visibility.path, `org-wide default for ${object} is ${sharing}: every record is already visible, View All is not needed`);
+    builder.omit(text('object.visibility.item', object), visibility.path, text('object.visibility.public.why', object, sharing));
     return;
   }
   builder.addObjectAccess(object, 'viewAll', {
     path: visibility.path,
     kind: 'required',
-    note: `visibility all needs View All (org-wide default ${sharing ?? 'unknown'})`,
+    note: text('object.visibility.note', sharing ?? text('object.visibility.unknownSharing')),
   });
 }
 
@@ -58,16 +59,16 @@ export function planSpecialObjectAccess(builder: PlanBuilder, object: string, re
   const items: Array<{ access: ObjectAccess; path: string; item: string }> = requirement.access.map(({ access, path }) => ({
     access,
     path,
-    item: `${object}: ${OBJECT_FLAG_LABELS[access]}`,
+    item: text('object.access.item', object, OBJECT_FLAG_LABELS[access]),
   }));
-  if (requirement.visibility) items.push({ access: 'viewAll', path: requirement.visibility.path, item: `${object}: visibility all` });
+  if (requirement.visibility) items.push({ access: 'viewAll', path: requirement.visibility.path, item: text('object.visibility.item', object) });
   for (const { access, path, item } of items) {
     const rule = specialObjectAccess(object, access);
     if (rule === undefined) continue;
     if (rule.kind === 'implicit' || rule.kind === 'impossible') {
       builder.omit(item, path, rule.message);
       if (rule.kind === 'implicit' && object === 'CaseComment' && lookup(snapshot.objects, 'Case') !== null) {
-        builder.addObjectAccess('Case', 'read', { path, kind: 'dependency', note: 'case comments are read through their parent Case' });
+        builder.addObjectAccess('Case', 'read', { path, kind: 'dependency', note: text('object.caseComment.note') });
       }
       continue;
     }
@@ -86,12 +87,12 @@ export function planSpecialObjectAccess(builder: PlanBuilder, object: string, re
       builder.addUserPermission(chosen, { path, kind: 'required', note: rule.message });
       continue;
     }
-    builder.omit(item, path, `${rule.message}; a least-privilege set does not add ${rule.names.join(' or ') || 'it'} on its own`);
+    builder.omit(item, path, text('object.special.why', rule.message, orList(rule.names) || text('object.special.it')));
     if (rule.names.length > 0) {
       builder.manual(
         item,
         path,
-        `Only ${rule.names.join(' or ')} grants ${item}: list it under systemPermissions in the manifest if the integration really needs it, or drop the requirement.`
+        text('object.special.step', orList(rule.names), item)
       );
     }
   }
@@ -112,21 +113,21 @@ export function planFields(builder: PlanBuilder, object: string, requirement: Ob
         key,
         path,
         requirementField.optional
-          ? 'optional field not in this org'
-          : 'field does not exist in this org (check reports it as an error)'
+          ? text('field.optionalNotInOrg.why')
+          : text('field.notInOrg.why')
       );
       continue;
     }
     if (!hasNoObjectPermissions(object)) {
-      builder.addObjectAccess(object, 'read', { path, kind: 'dependency', note: `field access needs Read on ${object}` });
+      builder.addObjectAccess(object, 'read', { path, kind: 'dependency', note: text('field.objectRead.note', object) });
     }
     if (found !== undefined && found.permissionable === false) {
-      builder.omit(key, path, 'not permissionable: readable with the object');
+      builder.omit(key, path, text('field.notPermissionable.why'));
       continue;
     }
     let granted: 'read' | 'edit' = access;
     if (access === 'edit' && found !== undefined && !found.createable && !found.updateable) {
-      builder.omit(`${key}: edit`, path, 'field is read-only in this org (neither createable nor updateable): only read is granted');
+      builder.omit(text('field.edit.item', key), path, text('field.readOnly.why'));
       granted = 'read';
     }
     builder.addField(key, granted, { path, kind: 'required' });

@@ -5,9 +5,10 @@ import { describeGrants, effectiveAccess } from '../evaluation/index.js';
 import { CAN_APPROVE_UNINSTALLED_APPS, USE_ANY_API_CLIENT } from '../salesforce/index.js';
 import { isBroadPermission, rankByPower } from './dependencies.js';
 import { PlanBuilder } from './planBuilder.js';
+import { text } from './planTexts.generated.js';
 
 export function planAnyOf(builder: PlanBuilder, item: NameItem, snapshot: OrgSnapshot): void {
-  const list = `anyOf [${item.names.join(', ')}]`;
+  const list = text('anyOf.list', item.names.join(', '));
   const allowed = item.names.filter((name) => !builder.isForbidden(name) && builder.isAvailable(name));
   // An anyOf offering Approve Uninstalled Connected Apps next to Use Any API Client is about authorizing an
   // uninstalled app, which only the former does since the week of 8 Dec 2025 (Salesforce Help 005228838):
@@ -15,14 +16,14 @@ export function planAnyOf(builder: PlanBuilder, item: NameItem, snapshot: OrgSna
   const candidates = allowed.includes(CAN_APPROVE_UNINSTALLED_APPS) ? allowed.filter((name) => name !== USE_ANY_API_CLIENT) : allowed;
   if (candidates.length === 0) {
     const why = item.names.every((name) => builder.isForbidden(name))
-      ? 'every member is listed in user.forbiddenPermissions'
-      : 'no member is available in this org (or the available ones are forbidden)';
+      ? text('anyOf.allForbidden.why')
+      : text('anyOf.noneAvailable.why');
     builder.omit(list, item.path, why);
     return;
   }
   const inPlan = candidates.find((name) => builder.userPermissions.has(name));
   if (inPlan !== undefined) {
-    builder.addUserPermission(inPlan, { path: item.path, kind: 'anyOf', note: `chosen from ${list}: already in the set` });
+    builder.addUserPermission(inPlan, { path: item.path, kind: 'anyOf', note: text('anyOf.inSet.note', list) });
     return;
   }
   const holders = new Map<string, string[]>();
@@ -30,7 +31,7 @@ export function planAnyOf(builder: PlanBuilder, item: NameItem, snapshot: OrgSna
     const access = effectiveAccess(snapshot, user);
     for (const name of candidates) {
       const grants = access.systemPermission(name);
-      if (grants.length > 0) holders.set(name, [...(holders.get(name) ?? []), `${user.username} (${describeGrants(grants)})`]);
+      if (grants.length > 0) holders.set(name, [...(holders.get(name) ?? []), text('anyOf.holder', user.username, describeGrants(grants))]);
     }
   }
   const ranked = rankByPower(candidates, builder.dependencies);
@@ -41,14 +42,15 @@ export function planAnyOf(builder: PlanBuilder, item: NameItem, snapshot: OrgSna
     builder.addUserPermission(chosen, {
       path: item.path,
       kind: 'anyOf',
-      note: `chosen from ${list}: already held by ${(holders.get(chosen) ?? []).join(', ')}`,
+      note: text('anyOf.held.note', list, (holders.get(chosen) ?? []).join(', ')),
     });
     return;
   }
   const chosen = ranked[0];
   const heldBroad = ranked.filter((name) => holders.has(name));
-  const heldNote = heldBroad.length > 0
-    ? `; ${heldBroad.map((name) => `${name} is held by ${(holders.get(name) ?? []).join(', ')}`).join('; ')}, but the set carries the narrower ${chosen}`
-    : '';
-  builder.addUserPermission(chosen, { path: item.path, kind: 'anyOf', note: `chosen from ${list}: least powerful member${heldNote}` });
+  const note =
+    heldBroad.length > 0
+      ? text('anyOf.leastPowerfulHeldBroad.note', list, heldBroad.map((name) => text('anyOf.heldBy', name, (holders.get(name) ?? []).join(', '))).join('; '), chosen)
+      : text('anyOf.leastPowerful.note', list);
+  builder.addUserPermission(chosen, { path: item.path, kind: 'anyOf', note });
 }

@@ -11,6 +11,7 @@ import { Messages } from '@salesforce/core';
 import { expect } from 'chai';
 import { DIAGNOSIS_TEXTS } from '../../src/diagnose/texts.generated.js';
 import { FINDING_TEXTS } from '../../src/evaluation/texts.generated.js';
+import { PLAN_TEXTS } from '../../src/grant/planTexts.generated.js';
 import { formatText, type TextArg } from '../../src/shared/messageText.js';
 
 const repoRoot = process.cwd();
@@ -23,12 +24,14 @@ const { TEXT_MODULES, generate, parse } = requireHere(join(repoRoot, 'scripts', 
 };
 
 /** The generated records, by bundle: a new entry in TEXT_MODULES needs its record here. */
-const RECORDS: Record<string, Readonly<Record<string, string>>> = { findings: FINDING_TEXTS, diagnose: DIAGNOSIS_TEXTS };
+const RECORDS: Record<string, Readonly<Record<string, string>>> = { findings: FINDING_TEXTS, diagnose: DIAGNOSIS_TEXTS, plan: PLAN_TEXTS };
 
 const markdown = (bundle: string): string => readFileSync(join(repoRoot, 'messages', `${bundle}.md`), 'utf8');
 
 const tsFiles = (dir: string): string[] =>
-  readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((e) =>
+  dir.endsWith('.ts')
+    ? [dir]
+    : readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.generated.ts') ? [join(dir, e.name)] : []
   );
 
