@@ -26,7 +26,7 @@ const TEXT_MODULES = [
     bundle: 'plan',
     module: 'src/grant/planTexts.generated.ts',
     constant: 'PLAN_TEXTS',
-    sources: ['src/grant/plan.ts', 'src/grant/planBuilder.ts', 'src/grant/planObjects.ts', 'src/grant/planSystemPermissions.ts', 'src/grant/planUser.ts'],
+    sources: ['src/grant/plan.ts', 'src/grant/customPermissions.ts', 'src/grant/planBuilder.ts', 'src/grant/planObjects.ts', 'src/grant/planSystemPermissions.ts', 'src/grant/planUser.ts'],
   },
 ];
 

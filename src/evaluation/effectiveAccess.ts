@@ -19,6 +19,7 @@ import {
   specialObjectAccess,
 } from '../salesforce/index.js';
 import type { GrantSource } from './types.js';
+import { text } from './texts.generated.js';
 
 export type EffectiveAccess = {
   /** What grants the system permission (empty: nothing), including implied grants */
@@ -256,7 +257,13 @@ export const effectiveAccess = (snapshot: OrgSnapshot, user: UserAccess): Effect
 
 /** `Profile: System Administrator (via ModifyAllData)`, `PermissionSetGroup: Sales_Ops (via Vendor_Access)` */
 export const describeGrant = (g: GrantSource): string =>
-  g.kind === 'Org' ? `${g.name}${g.via ? ` (${g.via})` : ''}` : `${g.kind}: ${g.name}${g.via ? ` (via ${g.via})` : ''}`;
+  g.kind === 'Org'
+    ? g.via
+      ? text('grant.orgVia', g.name, g.via)
+      : g.name
+    : g.via
+      ? text('grant.sourceVia', g.kind, g.name, g.via)
+      : text('grant.source', g.kind, g.name);
 
 export const describeGrants = (grants: GrantSource[]): string => {
   const seen = new Set<string>();

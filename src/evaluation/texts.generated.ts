@@ -210,6 +210,9 @@ export const FINDING_TEXTS = Object.freeze({
   'oauth.appNotFound.message': 'app %s not found (neither installed connected app nor external client app)',
   'oauth.appNotFound.fix': "Check the name given to --app (Setup > App Manager lists the apps in this org); if it is the vendor's app and not installed here, install it, or grant %s so users can authorize it uninstalled",
   'oauth.appNotFound.skipped.message': 'app %s not found',
+  'grant.orgVia': '%s (%s)',
+  'grant.source': '%s: %s',
+  'grant.sourceVia': '%s: %s (via %s)',
 } as const);
 
 export type FindingTextsKey = keyof typeof FINDING_TEXTS;

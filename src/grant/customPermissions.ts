@@ -10,6 +10,8 @@ import type { Requirements } from '../requirements/types.js';
 import type { OrgSnapshot } from '../snapshot/types.js';
 import type { PlanOmission, PlanUserPermission } from './types.js';
 import { compareText } from './dependencies.js';
+import { orList } from './planBuilder.js';
+import { text } from './planTexts.generated.js';
 
 const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
@@ -24,9 +26,9 @@ export const planCustomPermissions = (requirements: Requirements, snapshot: OrgS
     const existing = item.names.map(orgName).filter((n): n is string => n !== undefined);
     if (existing.length === 0) {
       omitted.push({
-        item: `custom permission ${item.names.join(' or ')}`,
+        item: text('customPermission.item', orList(item.names)),
         path: item.path,
-        why: 'not in this org: install the package that defines it or create it (Setup > Custom Permissions); a permission set cannot enable a custom permission the org does not have',
+        why: text('customPermission.notInOrg.why'),
       });
       continue;
     }
@@ -36,7 +38,7 @@ export const planCustomPermissions = (requirements: Requirements, snapshot: OrgS
     const anyOf = item.names.length > 1;
     chosen.set(name, {
       name,
-      reason: anyOf ? { path: item.path, kind: 'anyOf', note: `chosen from ${item.names.join(', ')}` } : { path: item.path, kind: 'required' },
+      reason: anyOf ? { path: item.path, kind: 'anyOf', note: text('customPermission.anyOf.note', item.names.join(', ')) } : { path: item.path, kind: 'required' },
     });
   }
   return {

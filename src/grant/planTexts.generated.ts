@@ -95,6 +95,9 @@ export const PLAN_TEXTS = Object.freeze({
   'edition.requirement': 'API access for the edition',
   'edition.professional.step': 'Professional Edition has API access only with the API add-on: ask Salesforce to enable it for this org (%s).',
   'edition.none.step': 'The edition %s has no API access (API_DISABLED_FOR_ORG): upgrade the org to Enterprise, Unlimited or Performance Edition.',
+  'customPermission.item': 'custom permission %s',
+  'customPermission.notInOrg.why': 'not in this org: install the package that defines it or create it (Setup > Custom Permissions); a permission set cannot enable a custom permission the org does not have',
+  'customPermission.anyOf.note': 'chosen from %s',
 } as const);
 
 export type PlanTextsKey = keyof typeof PLAN_TEXTS;
