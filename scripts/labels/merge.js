@@ -18,7 +18,7 @@
  * still resolves. A former label that is (case-insensitively) a current label or API name of any permission, or
  * a former label of two permissions, is left out.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { byteOrder, readSource } from './lib.js';
 
@@ -26,9 +26,18 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const dataFile = (name) => here(`../../data/${name}`);
 
 /** Precedence order: the first source with a label for a name wins. `id` is written in the `source` column. */
+/** Describes of real orgs (extract-describe.js), newest API version first: they come right after the Field Reference. */
+const orgDescribes = () =>
+  readdirSync(here('sources'))
+    .filter((f) => /^org-describe-.+\.tsv$/.test(f))
+    .map((file) => ({ file, version: Number(/-v(\d+\.\d)\.tsv$/.exec(file)?.[1] ?? 0) }))
+    .sort((a, b) => b.version - a.version || byteOrder(a.file, b.file))
+    .map(({ file }) => ({ id: `org:${file.replace(/^org-describe-|\.tsv$/g, '')}`, file }));
+
 export const SOURCES = [
   { id: 'sfFieldRef-v67.0:MutingPermissionSet', file: 'sfFieldRef-v67.0-MutingPermissionSet.tsv' },
   { id: 'sfFieldRef-v64.0:PermissionSet', file: 'sfFieldRef-v64.0-PermissionSet.tsv' },
+  ...orgDescribes(),
   // describe of the maintainer's org, collected 2025-12 (newer than the v64.0 NetCoreForce models)
   { id: 'sf-explorer/sf-doc-to-json@cd827576:PermissionSet', file: 'sf-explorer.tsv' },
   { id: 'anthonyreilly/NetCoreForce@55782123:SfPermissionSet(v64.0)', file: 'netcoreforce-v64.tsv' },
