@@ -109,10 +109,11 @@ export const runCheck = async (conn: Connection, defaultUsername: string | undef
 /** --record DIR around a check: every request of the run and its answer, scrubbed (src/snapshot/recording.ts). */
 export const startCheckRecording = async (
   conn: Connection,
-  dir: string,
+  dir: string | undefined,
   meta: { argv: string[]; plugin: string },
   info: (text: string) => void
-): Promise<{ finish(exitCode: number, report: CheckReport): Promise<void>; finishWithError(error: unknown): Promise<void> }> => {
+): Promise<{ finish(exitCode: number, report: CheckReport): Promise<void>; finishWithError(error: unknown): Promise<void> } | undefined> => {
+  if (!dir) return undefined; // no --record: nothing is recorded
   const { startRecording, outcomeOf, errorOutcome } = await import('../snapshot/recording.js');
   const recording = await startRecording(conn, dir, { command: 'integration check', ...meta });
   info(messages.getMessage('info.recording', [dir]));

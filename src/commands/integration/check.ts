@@ -56,9 +56,7 @@ export default class IntegrationCheck extends SfCommand<CheckResult> {
     const diagnose = parseDiagnoseFlag(flags.diagnose);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
-    const recording = flags.record
-      ? await startCheckRecording(conn, flags.record, { argv: this.argv, plugin: `${this.config.pjson.name}@${this.config.pjson.version}` }, (t) => this.info(t))
-      : undefined;
+    const recording = await startCheckRecording(conn, flags.record, { argv: this.argv, plugin: `${this.config.pjson.name}@${this.config.pjson.version}` }, (t) => this.info(t));
     const { report, exitCode, emails } = await runCheck(conn, org.getUsername(), { ...flags, diagnose }, {
       onReadStart: (users) => this.spinner.start(messages.getMessage('progress.reading', [String(users), org.getUsername() ?? org.getOrgId()])),
       onReadEnd: (outcome) => this.spinner.stop(outcome === 'done' ? undefined : outcome),

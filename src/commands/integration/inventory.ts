@@ -1,21 +1,14 @@
 import '../../shared/oneLogWriter.js';
-import { writeFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { Inventory } from '../../inventory/types.js';
+import { INVENTORY_FORMATS, type InventoryFormat } from '../../inventory/formats.js';
 import { writeJsonEnvelope } from '../../shared/jsonOutput.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-integration-access', 'integration.inventory');
 
 export type InventoryResult = Inventory;
-
-/** The work modules load on first use, so `--help` costs only oclif and @salesforce/core. */
-// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
-const load = async () => {
-  const [read, build, render, excess] = await Promise.all([import('../../inventory/read.js'), import('../../inventory/build.js'), import('../../inventory/render.js'), import('../../inventory/excess.js')]);
-  return { ...read, ...build, ...render, ...excess };
-};
 
 export default class IntegrationInventory extends SfCommand<InventoryResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -28,8 +21,8 @@ export default class IntegrationInventory extends SfCommand<InventoryResult> {
     'result-format': Flags.option({
       char: 'r',
       summary: messages.getMessage('flags.result-format.summary'),
-      options: ['human', 'json', 'markdown', 'csv'] as const,
-      default: 'human',
+      options: INVENTORY_FORMATS,
+      default: 'human' as InventoryFormat,
     })(),
     'output-file': Flags.string({ summary: messages.getMessage('flags.output-file.summary') }),
   };
@@ -41,40 +34,18 @@ export default class IntegrationInventory extends SfCommand<InventoryResult> {
 
   public async run(): Promise<InventoryResult> {
     const { flags } = await this.parse(IntegrationInventory);
-    const { readInventory, buildInventory, renderInventoryHuman, renderInventoryMarkdown, renderInventoryCsv, integrationUserIds, readIntegrationUserAccess } = await load();
+    // the work modules load on first use, so `--help` costs only oclif and @salesforce/core
+    const { runInventory, emitInventory } = await import('../../inventory/run.js');
     const org = flags['target-org'];
-    this.spinner.start(messages.getMessage('progress.reading', [org.getUsername() ?? org.getOrgId()]));
-    const conn = org.getConnection(flags['api-version']);
-    // the inventory's round trip, then one read of everything its integration users hold (their excess by tier)
-    const read = async (): Promise<Parameters<typeof buildInventory>> => {
-      const inventorySnapshot = await readInventory(conn);
-      return [inventorySnapshot, await readIntegrationUserAccess(conn, integrationUserIds(inventorySnapshot))];
-    };
-    const [snapshot, access] = await read().then(
-      (value) => (this.spinner.stop(), value),
-      (error: unknown) => {
-        this.spinner.stop('failed');
-        throw error;
-      }
+    const inventory = await runInventory(org.getConnection(flags['api-version']), {
+      start: () => this.spinner.start(messages.getMessage('progress.reading', [org.getUsername() ?? org.getOrgId()])),
+      stop: (outcome) => this.spinner.stop(outcome),
+    });
+    await emitInventory(
+      inventory,
+      { format: flags['result-format'], outputFile: flags['output-file'], json: this.jsonEnabled() },
+      { log: (t) => this.log(t), wrote: (format, file) => this.info(messages.getMessage('info.wrote', [format, file])) }
     );
-    const inventory = buildInventory(snapshot, access);
-    const format = flags['result-format'];
-    const render = (): string =>
-      format === 'csv'
-        ? renderInventoryCsv(inventory)
-        : format === 'markdown'
-          ? renderInventoryMarkdown(inventory)
-          : format === 'json'
-            ? JSON.stringify(inventory, null, 2)
-            : renderInventoryHuman(inventory);
-    if (flags['output-file']) {
-      const rendered = render();
-      await writeFile(flags['output-file'], rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-      this.log(renderInventoryHuman(inventory));
-      this.info(messages.getMessage('info.wrote', [format, flags['output-file']]));
-    } else if (!this.jsonEnabled()) {
-      this.log(render().replace(/\r?\n$/, ''));
-    }
     return inventory;
   }
 }
