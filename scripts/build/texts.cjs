@@ -23,6 +23,12 @@ const TEXT_MODULES = [
   { bundle: 'findings', module: 'src/evaluation/texts.generated.ts', constant: 'FINDING_TEXTS', sources: ['src/evaluation'] },
   { bundle: 'diagnose', module: 'src/diagnose/texts.generated.ts', constant: 'DIAGNOSIS_TEXTS', sources: ['src/diagnose'] },
   {
+    bundle: 'salesforce',
+    module: 'src/salesforce/texts.generated.ts',
+    constant: 'SALESFORCE_TEXTS',
+    sources: ['src/salesforce/objectAccess.ts', 'src/salesforce/oauth.ts', 'src/salesforce/ecaPreauthorization.ts'],
+  },
+  {
     bundle: 'plan',
     module: 'src/grant/planTexts.generated.ts',
     constant: 'PLAN_TEXTS',

@@ -31,6 +31,7 @@
  *    ExtlClntAppOauthPlcyCnfg.DeveloperName (UNVERIFIED: equality of the two names; doctor probes it).
  */
 import { SOURCES, type Sourced } from './sources.js';
+import { text } from './texts.generated.js';
 
 export const ECA_POLICIES_TYPE = 'ExtlClntAppOauthConfigurablePolicies';
 export const ECA_POLICIES_FOLDER = 'extlClntAppOauthPolicies';
@@ -116,7 +117,12 @@ export const policiesXml = (record: Record<string, unknown>): string => {
 /** Where an admin pre-authorizes a permission set or profile for an ECA, and the metadata field behind it. */
 export const ecaPreauthorizationFix = (app: string, policyName: string | undefined, what: { set?: string; profile?: string }): string => {
   const field = what.profile !== undefined && what.set === undefined ? 'commaSeparatedProfile' : 'commaSeparatedPermissionSet';
-  const who = what.set !== undefined ? `permission set ${what.set}` : what.profile !== undefined ? `profile ${what.profile}` : 'a permission set assigned to the user, or the user\'s profile,';
+  const who =
+    what.set !== undefined
+      ? text('eca.preauthorize.permissionSet', what.set)
+      : what.profile !== undefined
+        ? text('eca.preauthorize.profile', what.profile)
+        : text('eca.preauthorize.anyOfTheUser');
   const component = policyName ? `${ECA_POLICIES_TYPE} ${policyName}` : ECA_POLICIES_TYPE;
-  return `Pre-authorize ${who} in the external client app's policies: Setup > External Client App Manager > ${app} > Edit Policies > App Policies > Select Permission Sets / Select Profiles (metadata: add it to ${field} of ${component})`;
+  return text('eca.preauthorize.fix', who, app, field, component);
 };

@@ -7,6 +7,7 @@
 import { CAN_APPROVE_UNINSTALLED_APPS, USE_ANY_API_CLIENT } from './permissions.js';
 import { platformChange } from './platformChanges.js';
 import { SOURCES, type Sourced } from './sources.js';
+import { text } from './texts.generated.js';
 
 /* ------------------------------------------------------------------------------------------------
  * Scopes
@@ -375,7 +376,7 @@ export const UNINSTALLED_APP_AUTHORIZATION = {
 /** Why Use Any API Client does not let a user authorize an uninstalled app, with date and source. */
 export const useAnyApiClientNotEnough = (): string => {
   const change = platformChange('useAnyApiClientNoLongerAuthorizes');
-  return `since ${change.when} Use Any API Client no longer lets a user authorize an uninstalled connected app (${change.source}); it still gives API access under API Access Control`;
+  return text('oauth.useAnyApiClientNotEnough', change.when, change.source);
 };
 
 /** Whether a document dated `date` (YYYY-MM-DD) predates the Use Any API Client change. */

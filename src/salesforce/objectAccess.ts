@@ -4,6 +4,7 @@
  */
 import { OBJECT_ACCESS, type ObjectAccess } from '../requirements/types.js';
 import { SOURCES, type Sourced } from './sources.js';
+import { text } from './texts.generated.js';
 
 export { OBJECT_ACCESS, type ObjectAccess };
 
@@ -118,7 +119,7 @@ const canonicalSpecial = (object: string): string | undefined =>
 
 const noViewAllFields = (name: string, source: string): SpecialAccessRule => ({
   kind: 'impossible',
-  message: `${name} has no object permissions: View All Fields does not exist for it; grant field permissions instead`,
+  message: text('objectAccess.noViewAllFields', name),
   source,
 });
 
@@ -132,23 +133,23 @@ const activityAccess = (name: 'Task' | 'Event', access: ObjectAccess): SpecialAc
   const editPermission = name === 'Task' ? 'EditTask' : 'EditEvent';
   switch (access) {
     case 'read':
-      return { kind: 'implicit', message: `${name} has no object permissions: reading follows access to related records`, source };
+      return { kind: 'implicit', message: text('objectAccess.activity.read', name), source };
     case 'viewAll':
       return {
         kind: 'systemPermission',
         names: ['ViewAllActivities', 'ViewAllData'],
-        message: `${name} has no object permissions: seeing every activity needs View All Activities or View All Data`,
+        message: text('objectAccess.activity.viewAll', name),
         source,
       };
     case 'modifyAll':
-      return { kind: 'systemPermission', names: ['ModifyAllData'], message: `${name} has no object permissions: modifying every activity needs Modify All Data`, source };
+      return { kind: 'systemPermission', names: ['ModifyAllData'], message: text('objectAccess.activity.modifyAll', name), source };
     case 'viewAllFields':
       return noViewAllFields(name, source);
     default:
       return {
         kind: 'systemPermission',
         names: [editPermission],
-        message: `${name} has no object permissions: ${access} needs the system permission ${editPermission}`,
+        message: text('objectAccess.activity.write', name, access, editPermission),
         source,
       };
   }
@@ -159,15 +160,15 @@ const userAccess = (access: ObjectAccess): SpecialAccessRule => {
   const source = SOURCES.HELP_USER_SHARING;
   switch (access) {
     case 'read':
-      return { kind: 'implicit', message: 'User has no object permissions: users are readable subject to the User sharing model', source };
+      return { kind: 'implicit', message: text('objectAccess.user.read'), source };
     case 'viewAll':
-      return { kind: 'systemPermission', names: ['ViewAllUsers'], message: 'User has no object permissions: seeing every user needs View All Users', source };
+      return { kind: 'systemPermission', names: ['ViewAllUsers'], message: text('objectAccess.user.viewAll'), source };
     case 'delete':
-      return { kind: 'impossible', message: 'Users cannot be deleted in Salesforce (they are deactivated); no permission grants Delete on User', source };
+      return { kind: 'impossible', message: text('objectAccess.user.delete'), source };
     case 'viewAllFields':
       return noViewAllFields('User', source);
     default:
-      return { kind: 'systemPermission', names: ['ManageUsers'], message: `User has no object permissions: ${access} needs Manage Users`, source };
+      return { kind: 'systemPermission', names: ['ManageUsers'], message: text('objectAccess.user.write', access), source };
   }
 };
 
@@ -183,7 +184,7 @@ const caseCommentAccess = (access: ObjectAccess): SpecialAccessRule => {
         kind: 'systemPermission',
         names: [],
         object: { object: 'Case', access: 'read' },
-        message: 'CaseComment has no object permissions: reading follows access to the parent Case (Read on Case)',
+        message: text('objectAccess.caseComment.read'),
         source,
       };
     case 'viewAll':
@@ -192,7 +193,7 @@ const caseCommentAccess = (access: ObjectAccess): SpecialAccessRule => {
         kind: 'systemPermission',
         names: [],
         object: { object: 'Case', access },
-        message: `CaseComment has no object permissions: it follows its parent Case (${access === 'viewAll' ? 'View All' : 'Modify All'} on Case)`,
+        message: access === 'viewAll' ? text('objectAccess.caseComment.viewAll') : text('objectAccess.caseComment.modifyAll'),
         source,
       };
     case 'viewAllFields':
@@ -202,7 +203,7 @@ const caseCommentAccess = (access: ObjectAccess): SpecialAccessRule => {
         kind: 'systemPermission',
         names: ['EditCaseComments'],
         object: { object: 'Case', access: 'edit' },
-        message: `CaseComment has no object permissions: ${access} needs Edit Case Comments or Edit on the parent Case`,
+        message: text('objectAccess.caseComment.write', access),
         source,
       };
   }
@@ -218,14 +219,14 @@ const permissionSetAccess = (access: ObjectAccess): SpecialAccessRule => {
   switch (access) {
     case 'read':
     case 'viewAll':
-      return { kind: 'systemPermission', names: ['ViewSetup'], message: 'PermissionSet has no object permissions: reading permission sets needs View Setup and Configuration', source };
+      return { kind: 'systemPermission', names: ['ViewSetup'], message: text('objectAccess.permissionSet.read'), source };
     case 'viewAllFields':
       return noViewAllFields('PermissionSet', source);
     default:
       return {
         kind: 'systemPermission',
         names: ['ManageProfilesPermissionsets'],
-        message: `PermissionSet has no object permissions: ${access} needs Manage Profiles and Permission Sets`,
+        message: text('objectAccess.permissionSet.write', access),
         source,
       };
   }

@@ -12,6 +12,7 @@ import { expect } from 'chai';
 import { DIAGNOSIS_TEXTS } from '../../src/diagnose/texts.generated.js';
 import { FINDING_TEXTS } from '../../src/evaluation/texts.generated.js';
 import { PLAN_TEXTS } from '../../src/grant/planTexts.generated.js';
+import { SALESFORCE_TEXTS } from '../../src/salesforce/texts.generated.js';
 import { formatText, type TextArg } from '../../src/shared/messageText.js';
 
 const repoRoot = process.cwd();
@@ -24,7 +25,7 @@ const { TEXT_MODULES, generate, parse } = requireHere(join(repoRoot, 'scripts', 
 };
 
 /** The generated records, by bundle: a new entry in TEXT_MODULES needs its record here. */
-const RECORDS: Record<string, Readonly<Record<string, string>>> = { findings: FINDING_TEXTS, diagnose: DIAGNOSIS_TEXTS, plan: PLAN_TEXTS };
+const RECORDS: Record<string, Readonly<Record<string, string>>> = { findings: FINDING_TEXTS, diagnose: DIAGNOSIS_TEXTS, plan: PLAN_TEXTS, salesforce: SALESFORCE_TEXTS };
 
 const markdown = (bundle: string): string => readFileSync(join(repoRoot, 'messages', `${bundle}.md`), 'utf8');
 
