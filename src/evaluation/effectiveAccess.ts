@@ -223,7 +223,7 @@ export const effectiveAccess = (snapshot: OrgSnapshot, user: UserAccess): Effect
     if (rule.kind === 'impossible') return emptyExplanation();
     if (rule.kind === 'implicit') {
       const out = emptyExplanation();
-      out.granted.push({ kind: 'Org', name: object, via: 'no object permissions' });
+      out.granted.push({ kind: 'Org', name: object, via: text('grant.noObjectPermissions') });
       return out;
     }
     const parts = rule.names.map((n) => explainSystem(n));

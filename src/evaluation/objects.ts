@@ -69,7 +69,7 @@ const objectAccessFinding = (ctx: EvaluationContext, object: string, item: Objec
   const base = { kind: 'object' as const, requirement: text('object.requirement', object, item.access), path: item.path, feature: item.feature };
   const rule = specialObjectAccess(object, item.access);
   if (rule?.kind === 'implicit') {
-    return finding(base, { status: 'pass', grantedBy: [{ kind: 'Org', name: object, via: 'no object permissions' }], message: rule.message });
+    return finding(base, { status: 'pass', grantedBy: [{ kind: 'Org', name: object, via: text('grant.noObjectPermissions') }], message: rule.message });
   }
   if (rule?.kind === 'impossible') {
     return finding(base, {

@@ -213,6 +213,7 @@ export const FINDING_TEXTS = Object.freeze({
   'grant.orgVia': '%s (%s)',
   'grant.source': '%s: %s',
   'grant.sourceVia': '%s: %s (via %s)',
+  'grant.noObjectPermissions': 'no object permissions',
 } as const);
 
 export type FindingTextsKey = keyof typeof FINDING_TEXTS;
