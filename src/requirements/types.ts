@@ -55,10 +55,15 @@ export type ObjectRequirement = {
   path: string;
 };
 
+/*
+ * The policy values are spelled out (not derived with NonNullable<RawOauth[…]>) because the generator of
+ * schemas/commands (the --json contract) cannot follow an indexed access type and would document them as empty
+ * objects; ModelMatchesSchema below makes tsc fail if they ever differ from what the manifest's JSON Schema generates.
+ */
 /** infinite | zero | specific_lifetime:N:UNIT | … (normalised by vocabulary.ts) */
-export type RefreshTokenPolicy = NonNullable<RawOauth['refreshTokenPolicy']>;
-export type IpRelaxation = NonNullable<RawOauth['ipRelaxation']>;
-export type PermittedUsers = NonNullable<RawOauth['permittedUsers']>;
+export type RefreshTokenPolicy = string;
+export type IpRelaxation = 'enforce' | 'relaxed' | 'relaxedRefresh';
+export type PermittedUsers = 'any' | 'adminApproved';
 
 export type OAuthRequirement = {
   /** Connected app / external client app name (can be overridden by --app) */
@@ -128,6 +133,8 @@ export type Requirements = RequirementBody & {
 
 /** `true` when A and B are the same set of keys. */
 type SameKeys<A extends PropertyKey, B extends PropertyKey> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
+/** `true` when A and B are the same type. */
+type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 
 /**
@@ -140,5 +147,8 @@ export type ModelMatchesSchema = [
   Assert<SameKeys<Exclude<keyof Manifest, 'origin'>, Exclude<keyof RawManifest, '$schema'>>>,
   Assert<SameKeys<keyof UserRequirement, keyof RawUser>>,
   Assert<SameKeys<keyof OAuthRequirement, keyof RawOauth | 'path'>>,
-  Assert<SameKeys<keyof ObjectRequirement, keyof RawObjectRequirement | 'object' | 'path'>>
+  Assert<SameKeys<keyof ObjectRequirement, keyof RawObjectRequirement | 'object' | 'path'>>,
+  Assert<SameType<RefreshTokenPolicy, NonNullable<RawOauth['refreshTokenPolicy']>>>,
+  Assert<SameType<IpRelaxation, NonNullable<RawOauth['ipRelaxation']>>>,
+  Assert<SameType<PermittedUsers, NonNullable<RawOauth['permittedUsers']>>>
 ];
